@@ -1,0 +1,109 @@
+// Composition root: config → store → services → Bolt app → outbox worker. main.ts and the tests
+// both start opsdesk through `startOpsdesk`.
+import { WebClient } from '@slack/web-api';
+import { sql } from 'drizzle-orm';
+import type { Config } from './config/config.js';
+import { registerTicketListeners } from './modules/tickets/slack/listeners.js';
+import { slackTicketNotifier, ticketPostedHook } from './modules/tickets/slack/notifier.js';
+import type { TicketDeps } from './modules/tickets/tickets.service.js';
+import { OutboxWorker } from './outbox/worker.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { rows, type Store } from './platform/db.js';
+import { translator } from './platform/i18n.js';
+import type { Logger } from './platform/logger.js';
+import { createSlackApp, jsonRoute, startSlackApp, type BoltApp } from './slack/app.js';
+import { InFlight, requestLog } from './slack/middleware.js';
+
+export interface OpsdeskOptions {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  port: number;
+  clock?: Clock;
+  /** Outbox poll interval when nobody kicks the worker. */
+  outboxPollMs?: number;
+}
+
+export interface Opsdesk {
+  port: number;
+  app: BoltApp;
+  worker: OutboxWorker;
+  ticketDeps: TicketDeps;
+  /** Stops taking requests, finishes handlers and outbox sends. Does not close the store. */
+  stop(): Promise<void>;
+}
+
+/** The Web API client the outbox uses: no retries of its own, 429s come back to the worker. */
+export function outboxClient(botToken: string, apiUrl?: string): WebClient {
+  return new WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 });
+}
+
+export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
+  const { config, store, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const tr = translator(config.locale);
+  const worker = new OutboxWorker({
+    db: store.db,
+    client: outboxClient(opts.slack.botToken, opts.slack.apiUrl),
+    clock,
+    logger: logger.child({ component: 'outbox' }),
+    postedHooks: [ticketPostedHook],
+    pollMs: opts.outboxPollMs,
+  });
+  const ticketDeps: TicketDeps = { db: store.db, clock, config, notify: slackTicketNotifier(clock, tr), queued: () => worker.kick() };
+
+  const inFlight = new InFlight();
+  const app = createSlackApp({
+    botToken: opts.slack.botToken,
+    signingSecret: opts.slack.signingSecret,
+    appToken: opts.slack.appToken,
+    slackApiUrl: opts.slack.apiUrl,
+    port: opts.port,
+    logger,
+    routes: [
+      jsonRoute('/healthz', async () => {
+        const ok = await store.ping();
+        return { status: ok ? 200 : 503, body: { ok, store: store.kind } };
+      }),
+      jsonRoute('/metrics', async () => {
+        const [outbox] = await rows<{ pending: number; failed: number }>(
+          store.db,
+          sql`select count(*) filter (where status = 'pending')::int as pending, count(*) filter (where status = 'failed')::int as failed from outbox`,
+        ).catch(() => [{ pending: -1, failed: -1 }]);
+        const body = [
+          '# TYPE opsdesk_requests_in_flight gauge',
+          `opsdesk_requests_in_flight ${inFlight.size}`,
+          '# TYPE opsdesk_outbox_pending gauge',
+          `opsdesk_outbox_pending ${outbox?.pending ?? -1}`,
+          '# TYPE opsdesk_outbox_failed gauge',
+          `opsdesk_outbox_failed ${outbox?.failed ?? -1}`,
+          '',
+        ].join('\n');
+        return { status: 200, body, contentType: 'text/plain; version=0.0.4' };
+      }),
+    ],
+  });
+  app.use(requestLog(logger, inFlight));
+  app.error(async (err) => {
+    logger.error({ err }, 'unhandled error in a Slack listener');
+  });
+  registerTicketListeners(app, { db: store.db, config, tr, logger, tickets: ticketDeps });
+
+  const port = await startSlackApp(app, opts.port);
+  worker.start();
+  let stopped: Promise<void> | undefined;
+  return {
+    port,
+    app,
+    worker,
+    ticketDeps,
+    stop: () =>
+      (stopped ??= (async () => {
+        await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));
+        await inFlight.idle(10_000);
+        await worker.stop();
+        await worker.drain(5_000).catch(() => 0);
+      })()),
+  };
+}

@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Env } from './env.js';
+import { opsdeskSchema, type OpsdeskFile } from './opsdesk.schema.js';
+
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+export const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
+export type Locale = 'en' | 'zh-CN';
+
+/** A response/resolution pair, in minutes, on a calendar ("24x7" or a name from `calendars`). */
+export interface SlaTarget {
+  responseMinutes: number;
+  resolutionMinutes: number;
+  calendar: string;
+}
+export type SlaPolicy = Record<Priority, SlaTarget>;
+
+/** The handbook's default policy: every fault resolved within 24 hours of the report, P1 faster. */
+export const HANDBOOK_SLA: SlaPolicy = {
+  P1: { responseMinutes: 15, resolutionMinutes: 4 * 60, calendar: '24x7' },
+  P2: { responseMinutes: 30, resolutionMinutes: 8 * 60, calendar: '24x7' },
+  P3: { responseMinutes: 2 * 60, resolutionMinutes: 24 * 60, calendar: '24x7' },
+  P4: { responseMinutes: 4 * 60, resolutionMinutes: 24 * 60, calendar: '24x7' },
+};
+
+/** The whole configuration the app runs with: opsdesk.yml merged over built-in defaults and env. */
+export interface Config {
+  timezone: string;
+  locale: Locale;
+  publicUrl: string;
+  channels: OpsdeskFile['channels'];
+  roles: OpsdeskFile['roles'];
+  calendars: OpsdeskFile['calendars'];
+  sla: { default: SlaPolicy; customers: Record<string, SlaPolicy> };
+  tickets: OpsdeskFile['tickets'];
+  oncall: OpsdeskFile['oncall'];
+  patrols: OpsdeskFile['patrols'];
+  review: OpsdeskFile['review'];
+  /** Where the file came from, for the start-up log. */
+  source: string;
+}
+
+/** A bad opsdesk.yml: the message names the key path and line. */
+export class ConfigError extends Error {}
+
+/** Reads opsdesk.yml (OPSDESK_CONFIG, else ./opsdesk.yml, else built-in defaults) and validates it. */
+export function loadConfig(env: Pick<Env, 'configPath' | 'tzDefault' | 'localeDefault' | 'publicUrl'>): Config {
+  const path = env.configPath ?? (existsSync('opsdesk.yml') ? 'opsdesk.yml' : undefined);
+  if (env.configPath && !existsSync(env.configPath)) {
+    throw new ConfigError(`OPSDESK_CONFIG points at ${env.configPath}, which does not exist`);
+  }
+  const text = path ? readFileSync(path, 'utf8') : '';
+  return parseConfig(text, env, path ?? 'built-in defaults');
+}
+
+/** Validates the text of an opsdesk.yml; exported for tests. */
+export function parseConfig(
+  text: string,
+  env: Pick<Env, 'tzDefault' | 'localeDefault' | 'publicUrl'>,
+  source = 'opsdesk.yml',
+): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const line = err.linePos?.[0]?.line;
+    throw new ConfigError(`${source}${line ? `:${line}` : ''}: not valid YAML (${err.message.split('\n')[0]})`);
+  }
+  const raw = doc.toJS() ?? {};
+  const parsed = opsdeskSchema.safeParse(raw);
+  const where = (path: readonly PropertyKey[]) => {
+    const node = nodeAt(doc.contents as Node | null, path);
+    const offset = node?.range?.[0];
+    const line = offset === undefined ? undefined : lineCounter.linePos(offset).line;
+    return `${source}${line ? `:${line}` : ''}: ${path.map(String).join('.') || '(top level)'}`;
+  };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    let path = issue.path;
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      path = [...issue.path, issue.keys[0]!];
+      message = `unknown key (expected one of the documented keys; see opsdesk.example.yml)`;
+    }
+    throw new ConfigError(`${where(path)}: ${message}`);
+  }
+  const file = parsed.data;
+  const calendarNames = new Set(['24x7', ...Object.keys(file.calendars)]);
+  const checkPolicy = (policy: OpsdeskFile['sla']['default'], path: string[], base: SlaPolicy): SlaPolicy => {
+    const out = { ...base };
+    for (const [p, t] of Object.entries(policy) as [Priority, NonNullable<(typeof policy)[Priority]>][]) {
+      if (t.calendar && !calendarNames.has(t.calendar)) {
+        throw new ConfigError(`${where([...path, p, 'calendar'])}: unknown calendar "${t.calendar}" (expected 24x7 or one of calendars)`);
+      }
+      if (t.response > t.resolution) {
+        throw new ConfigError(`${where([...path, p, 'response'])}: the response target is longer than the resolution target`);
+      }
+      out[p] = { responseMinutes: t.response, resolutionMinutes: t.resolution, calendar: t.calendar ?? '24x7' };
+    }
+    return out;
+  };
+  const slaDefault = checkPolicy(file.sla.default, ['sla', 'default'], HANDBOOK_SLA);
+  const customers: Record<string, SlaPolicy> = {};
+  for (const [name, policy] of Object.entries(file.sla.customers)) {
+    customers[name] = checkPolicy(policy, ['sla', 'customers', name], slaDefault);
+  }
+  return {
+    timezone: env.tzDefault ?? file.timezone ?? 'Asia/Shanghai',
+    locale: env.localeDefault ?? file.locale ?? 'en',
+    publicUrl: env.publicUrl,
+    channels: file.channels,
+    roles: file.roles,
+    calendars: file.calendars,
+    sla: { default: slaDefault, customers },
+    tickets: file.tickets,
+    oncall: file.oncall,
+    patrols: file.patrols,
+    review: file.review,
+    source,
+  };
+}
+
+/** The YAML node at a key path, or the closest ancestor that exists. */
+function nodeAt(root: Node | null, path: readonly PropertyKey[]): Node | null {
+  let node: Node | null = root;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) return node;
+      node = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key] as Node | undefined;
+      if (!item) return node;
+      node = item;
+    } else {
+      return node;
+    }
+  }
+  return node;
+}

@@ -1,0 +1,64 @@
+// `npm start`: read the environment and opsdesk.yml, open the store, migrate, serve Slack.
+import { ConfigError, loadConfig } from './config/config.js';
+import { EnvError, loadEnv, requireSlackCredentials } from './config/env.js';
+import { startOpsdesk } from './app.js';
+import { openStore } from './platform/db.js';
+import { createLogger } from './platform/logger.js';
+import { lockDataDir, StoreBusyError } from './platform/store-lock.js';
+
+/** Prints one line (or a few, one per problem) and exits non-zero: no stack trace for user errors. */
+function die(message: string): never {
+  process.stderr.write(`opsdesk: ${message.split('\n').join('\nopsdesk: ')}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let env, config, slack;
+  try {
+    env = loadEnv();
+    slack = requireSlackCredentials(env);
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof EnvError || err instanceof ConfigError) die(err.message);
+    throw err;
+  }
+  const logger = createLogger();
+  let release = () => {};
+  if (!env.databaseUrl) {
+    try {
+      release = lockDataDir(env.dataDir, 'the opsdesk app');
+    } catch (err) {
+      if (err instanceof StoreBusyError) die(`${err.message}. Stop it first, or set DATABASE_URL so several processes can share a Postgres server.`);
+      throw err;
+    }
+  }
+  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  await store.migrate();
+  const opsdesk = await startOpsdesk({
+    config,
+    store,
+    logger,
+    port: env.port,
+    slack: { botToken: slack.botToken, signingSecret: slack.signingSecret, appToken: slack.appToken, apiUrl: env.slackApiUrl },
+  });
+  logger.info({ port: opsdesk.port, store: store.kind, config: config.source, mode: slack.appToken ? 'socket' : 'http' }, 'opsdesk is running');
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    await opsdesk.stop();
+    await store.close();
+    release();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`opsdesk: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+// `/ticket`: the form, `list`, `mine`, `OPS-2026-12` and `help`.
+import { audit } from '../../../platform/audit.js';
+import type { BoltApp } from '../../../slack/app.js';
+import type { ListenerDeps } from '../../../slack/deps.js';
+import { writeMetadata } from '../../../slack/metadata.js';
+import { reportError, tellUser, type ReplyTarget } from '../../../slack/responses.js';
+import { canDispatch } from '../../../platform/roles.js';
+import { parseTicketKey } from '../tickets.rules.js';
+import * as store from '../tickets.store.js';
+import * as views from './views.js';
+
+const LIST_LIMIT = 50;
+
+export function registerTicketCommand(app: BoltApp, deps: ListenerDeps): void {
+  const { tr, logger, db } = deps;
+  app.command('/ticket', async ({ command, ack, respond, client }) => {
+    await ack();
+    const text = command.text.trim();
+    const word = text.toLowerCase();
+    const user = command.user_id;
+    const target: ReplyTarget = { respond, client, user, channel: command.channel_id };
+    try {
+      if (word === 'help') {
+        await tellUser(target, tr('ticket.help'));
+      } else if (word === 'list') {
+        const channel = deps.config.channels.support ?? command.channel_id;
+        const list = await store.listOpenInChannel(db, channel, LIST_LIMIT);
+        await tellUser(target, tr('ticket.list.heading_team'), views.ticketList(tr('ticket.list.heading_team'), list, tr));
+      } else if (word === 'mine') {
+        const list = await store.listOpenAssignedTo(db, user, LIST_LIMIT);
+        await tellUser(target, tr('ticket.list.heading_mine'), views.ticketList(tr('ticket.list.heading_mine'), list, tr));
+      } else if (parseTicketKey(text)) {
+        await showDetails(deps, parseTicketKey(text)!, user, target);
+      } else {
+        const view = views.createTicketModal(
+          { title: text || undefined, categories: deps.config.tickets.categories, products: deps.config.tickets.products, privateMetadata: writeMetadata({ channel: command.channel_id }) },
+          tr,
+        );
+        await client.views.open({ trigger_id: command.trigger_id, view });
+      }
+    } catch (err) {
+      await reportError(err, target, tr, logger);
+    }
+  });
+}
+
+/** Details with the timeline; the full phone number only for the assignee, and that read is audited. */
+async function showDetails(deps: ListenerDeps, key: string, user: string, target: ReplyTarget): Promise<void> {
+  const { db, tr } = deps;
+  const ticket = await store.getTicketByKey(db, key);
+  if (!ticket) return tellUser(target, tr('ticket.not_found', { key }));
+  const [events, steps] = await Promise.all([store.listTicketEvents(db, ticket.id), store.listRemoteSteps(db, ticket.id)]);
+  const showPhone = !!ticket.callerPhone && (ticket.assignee === user || canDispatch(deps.config.roles, user));
+  if (showPhone) {
+    await audit(db, { at: deps.tickets.clock.now(), actor: user, action: 'customer.phone.read', subject: `ticket:${ticket.id}`, outcome: 'ok' });
+  }
+  await tellUser(target, `${ticket.key} ${ticket.title}`, views.ticketDetails(ticket, events, steps, tr, showPhone ? ticket.callerPhone! : undefined));
+}

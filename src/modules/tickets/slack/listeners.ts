@@ -1,0 +1,188 @@
+// Ticket listeners: ack fast, parse, call one service function, report errors to the user.
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import { z } from 'zod';
+import { option } from '../../../slack/blocks.js';
+import type { BoltApp } from '../../../slack/app.js';
+import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
+import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
+import { ViewState } from '../../../slack/view-state.js';
+import { searchCustomers } from '../../customers/customers.store.js';
+import { normalizePhone } from '../../customers/phone.rules.js';
+import { validateTicketDraft, type TicketAction, type TicketDraft } from '../tickets.rules.js';
+import * as service from '../tickets.service.js';
+import { latestConsent } from '../tickets.store.js';
+import type { ListenerDeps } from '../../../slack/deps.js';
+import { registerTicketCommand } from './command.js';
+import { FORM, OPEN_TICKET_SHORTCUT, TICKET_ACTIONS, TICKET_VIEWS } from './ids.js';
+import * as views from './views.js';
+
+const buttonValue = z.object({ id: z.number().int(), v: z.number().int() });
+const actionMeta = z.object({ id: z.number().int(), v: z.number().int().optional(), channel: z.string().optional() });
+const createMeta = z.object({ channel: z.string().optional(), originChannel: z.string().optional(), originTs: z.string().optional() });
+
+/** Registers /ticket, the message shortcut, the ticket buttons and the ticket modals. */
+export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void {
+  const { tr, logger } = deps;
+  registerTicketCommand(app, deps);
+
+  app.shortcut(OPEN_TICKET_SHORTCUT, async ({ shortcut, ack, client }) => {
+    await ack();
+    if (shortcut.type !== 'message_action') return;
+    const meta = { channel: shortcut.channel.id, originChannel: shortcut.channel.id, originTs: shortcut.message.ts };
+    const view = views.createTicketModal(
+      { description: shortcut.message.text ?? '', categories: deps.config.tickets.categories, products: deps.config.tickets.products, privateMetadata: writeMetadata(meta) },
+      tr,
+    );
+    await client.views.open({ trigger_id: shortcut.trigger_id, view });
+  });
+
+  app.options(TICKET_ACTIONS.customerPick, async ({ options, ack }) => {
+    const found = await searchCustomers(deps.db, options.value.trim(), 50);
+    await ack({ options: found.map((c) => option(c.site ? `${c.name} · ${c.site}` : c.name, String(c.id))) });
+  });
+
+  app.view(TICKET_VIEWS.create, async ({ ack, view, body, client }) => {
+    const s = new ViewState(view.state.values as never);
+    const customer = s.selected(FORM.customer);
+    const draft: TicketDraft = {
+      customerId: customer ? Number(customer) : undefined,
+      newCustomerName: s.text(FORM.newCustomer),
+      site: s.text(FORM.site),
+      callerName: s.text(FORM.callerName),
+      callerPhone: s.text(FORM.callerPhone),
+      product: s.selected(FORM.product) ?? s.text(FORM.product),
+      category: s.selected(FORM.category),
+      priority: s.selected(FORM.priority),
+      title: s.text(FORM.title),
+      description: s.text(FORM.description),
+      expectedAt: s.dateTime(FORM.expected),
+    };
+    const problems = validateTicketDraft(draft, deps.tickets.clock.now(), deps.config.tickets.categories, (p) => normalizePhone(p) !== undefined);
+    if (Object.keys(problems).length > 0) {
+      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(problems).map(([f, p]) => [f, tr(p.key, p.params)])) });
+      return;
+    }
+    await ack();
+    const meta = readMetadata(createMeta, view.private_metadata);
+    const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
+    try {
+      const ticket = await service.openTicket(deps.tickets, draft, body.user.id, {
+        requestKey: `view:${view.id}`,
+        origin: { channel: meta.originChannel ?? meta.channel, messageTs: meta.originTs },
+      });
+      if (meta.channel && meta.channel !== ticket.slackChannel) {
+        await tellUser(target, tr('ticket.opened_elsewhere', { key: ticket.key, channel: ticket.slackChannel ? `<#${ticket.slackChannel}>` : '—' }));
+      }
+    } catch (err) {
+      await reportError(err, target, tr, logger);
+    }
+  });
+
+  // Buttons that change the ticket at once.
+  const direct: [TicketAction, (id: number, user: string, v: number) => Promise<unknown>][] = [
+    ['take', (id, user, v) => service.takeTicket(deps.tickets, id, user, v)],
+    ['wait_customer', (id, user, v) => service.waitOnCustomer(deps.tickets, id, user, undefined, v)],
+    ['resume', (id, user, v) => service.resumeTicket(deps.tickets, id, user, v)],
+    ['close', (id, user, v) => service.closeTicket(deps.tickets, id, user, v)],
+    ['reopen', (id, user, v) => service.reopenTicket(deps.tickets, id, user, v)],
+  ];
+  for (const [action, run] of direct) {
+    app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS[action], async ({ ack, body, action: button, respond, client }) => {
+      await ack();
+      const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
+      try {
+        const { id, v } = buttonValue.parse(JSON.parse(button.value ?? '{}'));
+        await run(id, body.user.id, v);
+      } catch (err) {
+        await reportError(err, target, tr, logger);
+      }
+    });
+  }
+
+  // Buttons that ask for details first: check the action is allowed, then open its form.
+  const withForm: TicketAction[] = ['assign', 'remote_step', 'resolve', 'cancel'];
+  for (const action of withForm) {
+    app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS[action], async ({ ack, body, action: button, respond, client }) => {
+      await ack();
+      const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
+      try {
+        const { id, v } = buttonValue.parse(JSON.parse(button.value ?? '{}'));
+        const ticket = await service.prepareAction(deps.tickets, id, body.user.id, action, v);
+        const meta = writeMetadata({ id, v, channel: body.channel?.id });
+        let view;
+        if (action === 'assign') view = views.assignModal(ticket, meta, tr);
+        else if (action === 'resolve') view = views.resolveModal(ticket, deps.config.tickets.categories, meta, tr);
+        else if (action === 'cancel') view = views.cancelModal(ticket, meta, tr);
+        else {
+          const consent = await latestConsent(deps.db, id);
+          view = consent ? views.stepModal(ticket, consent.consentedBy, writeMetadata({ id, channel: body.channel?.id }), tr) : views.consentModal(ticket, meta, tr);
+        }
+        await client.views.open({ trigger_id: body.trigger_id, view });
+      } catch (err) {
+        await reportError(err, target, tr, logger);
+      }
+    });
+  }
+
+  app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS.phone, async ({ ack, body, action: button, respond, client }) => {
+    await ack();
+    const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
+    try {
+      const { id } = buttonValue.parse(JSON.parse(button.value ?? '{}'));
+      const { ticket, phone } = await service.revealPhone(deps.tickets, id, body.user.id);
+      await tellUser(target, tr('ticket.phone_is', { key: ticket.key, name: ticket.callerName ?? '—', phone }));
+    } catch (err) {
+      await reportError(err, target, tr, logger);
+    }
+  });
+
+  /** A modal submission: field errors go back into the modal, anything else to the user. */
+  const submission = (callbackId: string, run: (s: ViewState, meta: z.infer<typeof actionMeta>, user: string) => Promise<unknown>, precheck?: (s: ViewState) => Record<string, string> | undefined) => {
+    app.view(callbackId, async ({ ack, view, body, client }) => {
+      const s = new ViewState(view.state.values as never);
+      const errors = precheck?.(s);
+      if (errors && Object.keys(errors).length > 0) {
+        await ack({ response_action: 'errors', errors });
+        return;
+      }
+      await ack();
+      const meta = readMetadata(actionMeta, view.private_metadata);
+      const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
+      try {
+        await run(s, meta, body.user.id);
+      } catch (err) {
+        await reportError(err, target, tr, logger);
+      }
+    });
+  };
+  const required = (...blocks: string[]) => (s: ViewState) =>
+    Object.fromEntries(blocks.filter((b) => !s.text(b) && !s.selected(b) && !s.user(b)).map((b) => [b, tr('error.required')]));
+
+  submission(TICKET_VIEWS.assign, (s, m, user) => service.assignTicket(deps.tickets, m.id, user, s.user(FORM.assignee)!, m.v), required(FORM.assignee));
+  submission(TICKET_VIEWS.resolve, (s, m, user) =>
+    service.resolveTicket(deps.tickets, m.id, user, { cause: s.text(FORM.cause) ?? '', fix: s.text(FORM.fix) ?? '', faultCategory: s.selected(FORM.faultCategory) ?? '' }, m.v),
+    required(FORM.cause, FORM.fix, FORM.faultCategory),
+  );
+  submission(TICKET_VIEWS.cancel, (s, m, user) => service.cancelTicket(deps.tickets, m.id, user, s.text(FORM.reason) ?? '', m.v), required(FORM.reason));
+  submission(TICKET_VIEWS.step, (s, m, user) => service.logRemoteStep(deps.tickets, m.id, user, { step: s.text(FORM.step) ?? '', result: s.text(FORM.result) ?? '' }), required(FORM.step, FORM.result));
+
+  // Consent, then straight on to the first step in the same modal.
+  app.view(TICKET_VIEWS.consent, async ({ ack, view, body, client }) => {
+    const s = new ViewState(view.state.values as never);
+    const meta = readMetadata(actionMeta, view.private_metadata);
+    const consent = { consentedBy: s.text(FORM.consentedBy) ?? '', method: s.selected(FORM.consentMethod) ?? '', consentedAt: s.dateTime(FORM.consentedAt) ?? deps.tickets.clock.now() };
+    const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
+    try {
+      await service.recordRemoteConsent(deps.tickets, meta.id, body.user.id, consent);
+    } catch (err) {
+      const errors = viewErrors(err, tr);
+      if (errors) return void (await ack({ response_action: 'errors', errors }));
+      await ack();
+      return void (await reportError(err, target, tr, logger));
+    }
+    const ticket = await service.prepareAction(deps.tickets, meta.id, body.user.id, 'remote_step').catch(() => undefined);
+    if (!ticket) return void (await ack());
+    await ack({ response_action: 'update', view: views.stepModal(ticket, consent.consentedBy, writeMetadata({ id: meta.id, channel: meta.channel }), tr) });
+  });
+}
+

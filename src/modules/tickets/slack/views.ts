@@ -1,0 +1,205 @@
+// Pure functions: ticket view models → Block Kit. No I/O; every string from the catalogue.
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { MessageKey, Translate } from '../../../platform/i18n.js';
+import { actions, button, context, divider, fields, header, md, option, plain, section } from '../../../slack/blocks.js';
+import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
+import { maskPhone } from '../../customers/phone.rules.js';
+import { buttonsFor, TICKET_LIMITS, type TicketAction } from '../tickets.rules.js';
+import type { TicketChange } from '../tickets.service.js';
+import type { RemoteStep, TicketEvent, TicketWithCustomer } from '../tickets.store.js';
+import { FORM, INPUT, TICKET_ACTIONS, TICKET_VIEWS } from './ids.js';
+
+/** What a ticket button carries: the ticket and the version the message showed. */
+export const buttonValue = (t: { id: number; version: number }) => JSON.stringify({ id: t.id, v: t.version });
+
+const PRIORITY_EMOJI = { P1: ':red_circle:', P2: ':large_orange_circle:', P3: ':large_yellow_circle:', P4: ':white_circle:' } as const;
+
+export function categoryLabel(tr: Translate, category: string): string {
+  const key = `category.${category}` as MessageKey;
+  const label = tr(key);
+  return label === key || label.startsWith('category.') ? category : label;
+}
+
+const stateLabel = (tr: Translate, state: string) => tr(`state.${state}` as MessageKey);
+
+/** The ticket's message in the support channel: updated in place on every change. */
+export function ticketMessage(t: TicketWithCustomer, tr: Translate): { text: string; blocks: KnownBlock[] } {
+  const title = `${t.key} · ${t.title}`;
+  const facts = [
+    `*${tr('ticket.field.priority')}*\n${PRIORITY_EMOJI[t.priority]} ${t.priority}`,
+    `*${tr('ticket.field.state')}*\n${stateLabel(tr, t.state)}`,
+    `*${tr('ticket.field.customer')}*\n${escapeMrkdwn(t.customerName)}${t.site ? ` · ${escapeMrkdwn(t.site)}` : ''}`,
+    `*${tr('ticket.field.caller')}*\n${escapeMrkdwn(t.callerName ?? '—')}${t.callerPhone ? ` · ${maskPhone(t.callerPhone)}` : ''}`,
+    `*${tr('ticket.field.assignee')}*\n${t.assignee ? mention(t.assignee) : tr('ticket.unassigned')}`,
+    `*${tr('ticket.field.category')}*\n${escapeMrkdwn(categoryLabel(tr, t.category))}${t.product ? ` · ${escapeMrkdwn(t.product)}` : ''}`,
+  ];
+  const clocks = [
+    `${tr('ticket.responds_by')} ${t.acknowledgedAt ? tr('ticket.clock_met') : slackDate(t.responseDueAt)}`,
+    `${tr('ticket.resolves_by')} ${t.resolvedAt ? tr('ticket.clock_met') : slackDate(t.resolutionDueAt)}`,
+  ];
+  if (t.expectedAt) clocks.push(`${tr('ticket.customer_expects')} ${slackDate(t.expectedAt)}`);
+  const blocks: KnownBlock[] = [header(title), fields(facts), context(clocks)];
+  if (t.description) blocks.push(section(escapeMrkdwn(truncate(t.description, 2900))));
+  if (t.state === 'resolved' || t.state === 'closed') {
+    blocks.push(section(`*${tr('ticket.field.cause')}* ${escapeMrkdwn(t.cause ?? '')}\n*${tr('ticket.field.fix')}* ${escapeMrkdwn(t.fix ?? '')}`));
+  }
+  if (t.state === 'cancelled' && t.cancelReason) blocks.push(section(`*${tr('ticket.field.reason')}* ${escapeMrkdwn(t.cancelReason)}`));
+  const origin = t.originChannel && t.originMessageTs ? ` · ${tr('ticket.from_message', { link: `<https://slack.com/archives/${t.originChannel}/p${t.originMessageTs.replace('.', '')}|${tr('ticket.origin_link')}>` })}` : '';
+  blocks.push(context([`${tr('ticket.opened_by', { user: mention(t.createdBy) })} ${slackDate(t.createdAt)}${origin}`]));
+  const buttons = buttonsFor(t.state).map((a) => button(tr(`ticket.button.${a}` as MessageKey), TICKET_ACTIONS[a], buttonValue(t), a === 'take' || a === 'resolve' ? 'primary' : undefined));
+  if (t.callerPhone && t.state !== 'closed' && t.state !== 'cancelled') buttons.push(button(tr('ticket.button.phone'), TICKET_ACTIONS.phone, buttonValue(t)));
+  if (buttons.length > 0) blocks.push(actions(`ticket.actions.${t.id}`, buttons));
+  return { text: `${t.priority} ${title} — ${stateLabel(tr, t.state)}`, blocks };
+}
+
+/** The short reply in the ticket's thread that tells what changed. */
+export function changeReply(change: TicketChange, tr: Translate): string {
+  const who = mention(change.actor);
+  const states = change.from !== change.to ? ` · ${stateLabel(tr, change.from)} → ${stateLabel(tr, change.to)}` : '';
+  const note = change.note ? `\n> ${escapeMrkdwn(truncate(change.note, 1000)).replace(/\n/g, '\n> ')}` : '';
+  const params = { user: who, assignee: change.assignee ? mention(change.assignee) : '' };
+  return `${tr(`ticket.reply.${change.action}` as MessageKey, params)}${states}${note}`;
+}
+
+/** Ephemeral list for `/ticket list` and `/ticket mine`. */
+export function ticketList(heading: string, list: TicketWithCustomer[], tr: Translate, total = list.length): KnownBlock[] {
+  if (list.length === 0) return [section(`*${escapeMrkdwn(heading)}*\n${tr('ticket.list.empty')}`)];
+  const shown = list.slice(0, 20);
+  const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(heading)}*`)];
+  for (const t of shown) {
+    blocks.push(
+      section(
+        `${PRIORITY_EMOJI[t.priority]} *${t.key}* ${escapeMrkdwn(truncate(t.title, 150))}\n` +
+          `${stateLabel(tr, t.state)} · ${escapeMrkdwn(t.customerName)} · ${t.assignee ? mention(t.assignee) : tr('ticket.unassigned')} · ${tr('ticket.resolves_by')} ${slackDate(t.resolutionDueAt)}`,
+      ),
+    );
+  }
+  if (total > shown.length) blocks.push(context([tr('ticket.list.more', { count: total - shown.length })]));
+  return blocks;
+}
+
+/** Ephemeral details with the event timeline; the full phone only when `fullPhone` is given. */
+export function ticketDetails(
+  t: TicketWithCustomer,
+  events: TicketEvent[],
+  steps: RemoteStep[],
+  tr: Translate,
+  fullPhone?: string,
+): KnownBlock[] {
+  const { blocks } = ticketMessage(t, tr);
+  const out: KnownBlock[] = blocks.filter((b) => b.type !== "actions");
+  if (fullPhone) out.push(section(`*${tr('ticket.field.phone')}* ${escapeMrkdwn(fullPhone)}`));
+  if (steps.length > 0) {
+    out.push(divider(), section(`*${tr('ticket.remote_steps')}*\n` + steps.slice(-15).map((s) => `• ${slackDate(s.at, '{time}')} ${escapeMrkdwn(truncate(s.step, 200))} → ${escapeMrkdwn(truncate(s.result, 200))}`).join('\n')));
+  }
+  const lines = events.slice(-30).map((e) => {
+    const states = e.fromState && e.toState && e.fromState !== e.toState ? ` (${stateLabel(tr, e.fromState)} → ${stateLabel(tr, e.toState)})` : '';
+    const note = e.note ? ` — ${escapeMrkdwn(truncate(e.note, 150))}` : '';
+    return `• ${slackDate(e.at)} ${mention(e.actor)} ${tr(`event.${e.kind}` as MessageKey)}${states}${note}`;
+  });
+  out.push(divider(), section(`*${tr('ticket.timeline')}*\n${lines.join('\n')}`));
+  return out;
+}
+
+// ── modals ────────────────────────────────────────────────────────────────────────────────────
+
+const input = (blockId: string, label: string, element: Record<string, unknown>, optional = false, hint?: string): KnownBlock =>
+  ({ type: 'input', block_id: blockId, label: plain(label, 2000), optional, element: { action_id: INPUT, ...element }, ...(hint ? { hint: plain(hint, 2000) } : {}) }) as KnownBlock;
+
+const text = (max: number, opts: { multiline?: boolean; initial?: string; placeholder?: string } = {}) => ({
+  type: 'plain_text_input',
+  max_length: max,
+  ...(opts.multiline ? { multiline: true } : {}),
+  ...(opts.initial ? { initial_value: truncate(opts.initial, max) } : {}),
+  ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}),
+});
+
+const modal = (callbackId: string, title: string, submit: string, blocks: KnownBlock[], privateMetadata: string, tr: Translate): ModalView => ({
+  type: 'modal',
+  callback_id: callbackId,
+  title: plain(title, 24),
+  submit: plain(submit, 24),
+  close: plain(tr('modal.cancel'), 24),
+  private_metadata: privateMetadata,
+  blocks,
+});
+
+export interface CreateModalInput {
+  title?: string;
+  description?: string;
+  categories: readonly string[];
+  products: readonly string[];
+  privateMetadata: string;
+}
+
+/** The `/ticket` form (SPEC §3.1 fields). */
+export function createTicketModal(m: CreateModalInput, tr: Translate): ModalView {
+  const blocks: KnownBlock[] = [
+    input(FORM.customer, tr('form.customer'), { type: 'external_select', action_id: TICKET_ACTIONS.customerPick, min_query_length: 0, placeholder: plain(tr('form.customer_placeholder')) }, true),
+    input(FORM.newCustomer, tr('form.new_customer'), text(TICKET_LIMITS.customerName), true, tr('form.new_customer_hint')),
+    input(FORM.site, tr('form.site'), text(TICKET_LIMITS.site), true),
+    input(FORM.callerName, tr('form.caller_name'), text(TICKET_LIMITS.callerName), true),
+    input(FORM.callerPhone, tr('form.caller_phone'), text(30, { placeholder: '138 1234 5678' }), true, tr('form.caller_phone_hint')),
+    m.products.length > 0
+      ? input(FORM.product, tr('form.product'), { type: 'static_select', options: m.products.slice(0, 100).map((p) => option(p, p)) }, true)
+      : input(FORM.product, tr('form.product'), text(TICKET_LIMITS.product), true),
+    input(FORM.category, tr('form.category'), { type: 'static_select', options: m.categories.slice(0, 100).map((c) => option(categoryLabel(tr, c), c)) }),
+    input(FORM.priority, tr('form.priority'), {
+      type: 'static_select',
+      initial_option: option(tr('priority.P3'), 'P3'),
+      options: (['P1', 'P2', 'P3', 'P4'] as const).map((p) => option(tr(`priority.${p}`), p)),
+    }),
+    input(FORM.title, tr('form.title'), text(TICKET_LIMITS.title, { initial: m.title })),
+    input(FORM.description, tr('form.description'), text(TICKET_LIMITS.description, { multiline: true, initial: m.description }), true),
+    input(FORM.expected, tr('form.expected'), { type: 'datetimepicker' }, true, tr('form.expected_hint')),
+  ];
+  return modal(TICKET_VIEWS.create, tr('form.create_title'), tr('form.create_submit'), blocks, m.privateMetadata, tr);
+}
+
+export function assignModal(t: TicketWithCustomer, privateMetadata: string, tr: Translate): ModalView {
+  return modal(TICKET_VIEWS.assign, tr('form.assign_title'), tr('form.assign_submit'), [
+    section(`*${t.key}* ${escapeMrkdwn(t.title)}`),
+    input(FORM.assignee, tr('form.assignee'), { type: 'users_select', ...(t.assignee ? { initial_user: t.assignee } : {}) }),
+  ], privateMetadata, tr);
+}
+
+export function consentModal(t: TicketWithCustomer, privateMetadata: string, tr: Translate): ModalView {
+  return modal(TICKET_VIEWS.consent, tr('form.consent_title'), tr('form.consent_submit'), [
+    section(tr('form.consent_intro', { key: t.key })),
+    input(FORM.consentedBy, tr('form.consented_by'), text(60, { initial: t.callerName ?? undefined })),
+    input(FORM.consentMethod, tr('form.consent_method'), {
+      type: 'static_select',
+      initial_option: option(tr('consent.phone'), 'phone'),
+      options: (['phone', 'chat', 'email', 'on_site'] as const).map((m) => option(tr(`consent.${m}`), m)),
+    }),
+    input(FORM.consentedAt, tr('form.consented_at'), { type: 'datetimepicker' }, true, tr('form.consented_at_hint')),
+  ], privateMetadata, tr);
+}
+
+export function stepModal(t: TicketWithCustomer, consentBy: string, privateMetadata: string, tr: Translate): ModalView {
+  return modal(TICKET_VIEWS.step, tr('form.step_title'), tr('form.step_submit'), [
+    context([tr('form.step_consent', { key: t.key, name: escapeMrkdwn(consentBy) })]),
+    input(FORM.step, tr('form.step'), text(TICKET_LIMITS.step, { multiline: true })),
+    input(FORM.result, tr('form.result'), text(TICKET_LIMITS.result, { multiline: true })),
+  ], privateMetadata, tr);
+}
+
+export function resolveModal(t: TicketWithCustomer, categories: readonly string[], privateMetadata: string, tr: Translate): ModalView {
+  const initial = categories.includes(t.category) ? { initial_option: option(categoryLabel(tr, t.category), t.category) } : {};
+  return modal(TICKET_VIEWS.resolve, tr('form.resolve_title'), tr('form.resolve_submit'), [
+    section(`*${t.key}* ${escapeMrkdwn(t.title)}`),
+    input(FORM.cause, tr('form.cause'), text(TICKET_LIMITS.cause, { multiline: true })),
+    input(FORM.fix, tr('form.fix'), text(TICKET_LIMITS.fix, { multiline: true })),
+    input(FORM.faultCategory, tr('form.fault_category'), { type: 'static_select', ...initial, options: categories.slice(0, 100).map((c) => option(categoryLabel(tr, c), c)) }),
+  ], privateMetadata, tr);
+}
+
+export function cancelModal(t: TicketWithCustomer, privateMetadata: string, tr: Translate): ModalView {
+  return modal(TICKET_VIEWS.cancel, tr('form.cancel_title'), tr('form.cancel_submit'), [
+    section(`*${t.key}* ${escapeMrkdwn(t.title)}`),
+    input(FORM.reason, tr('form.reason'), text(TICKET_LIMITS.reason, { multiline: true })),
+  ], privateMetadata, tr);
+}
+
+export const actionLabel = (tr: Translate, action: TicketAction) => tr(`ticket.button.${action}` as MessageKey);
+export { md };

@@ -1,0 +1,166 @@
+// Pure ticket rules (SPEC §3.1): states, the actions each allows, ids and due times. No I/O.
+import type { Priority, SlaTarget } from '../../config/config.js';
+import type { MessageKey } from '../../platform/i18n.js';
+
+export const TICKET_STATES = [
+  'new',
+  'acknowledged',
+  'in_progress',
+  'waiting_customer',
+  'resolved',
+  'closed',
+  'cancelled',
+] as const;
+export type TicketState = (typeof TICKET_STATES)[number];
+
+export type TicketAction =
+  | 'take'
+  | 'assign'
+  | 'remote_step'
+  | 'wait_customer'
+  | 'resume'
+  | 'resolve'
+  | 'close'
+  | 'reopen'
+  | 'cancel';
+
+const OPEN: readonly TicketState[] = ['new', 'acknowledged', 'in_progress', 'waiting_customer'];
+
+/** Which states each action may start from. */
+const FROM: Record<TicketAction, readonly TicketState[]> = {
+  take: ['new'],
+  assign: OPEN,
+  remote_step: ['acknowledged', 'in_progress'],
+  wait_customer: ['acknowledged', 'in_progress'],
+  resume: ['waiting_customer'],
+  resolve: ['acknowledged', 'in_progress', 'waiting_customer'],
+  close: ['resolved'],
+  reopen: ['resolved'],
+  cancel: OPEN,
+};
+
+/** The state an action leads to; `undefined` keeps the current state. */
+export function nextState(action: TicketAction, from: TicketState): TicketState | undefined {
+  switch (action) {
+    case 'take':
+      return 'acknowledged';
+    case 'assign':
+      return undefined;
+    case 'remote_step':
+      return 'in_progress';
+    case 'wait_customer':
+      return 'waiting_customer';
+    case 'resume':
+      return 'in_progress';
+    case 'resolve':
+      return 'resolved';
+    case 'close':
+      return 'closed';
+    case 'reopen':
+      return 'in_progress';
+    case 'cancel':
+      return 'cancelled';
+  }
+}
+
+/** True when `action` may be taken on a ticket in `state`. */
+export function canStart(action: TicketAction, state: TicketState): boolean {
+  return FROM[action].includes(state);
+}
+
+/** The actions a ticket's message offers as buttons, in display order. */
+export function buttonsFor(state: TicketState): TicketAction[] {
+  const order: TicketAction[] = ['take', 'assign', 'remote_step', 'wait_customer', 'resume', 'resolve', 'close', 'reopen', 'cancel'];
+  return order.filter((a) => canStart(a, state));
+}
+
+export function isOpen(state: TicketState): boolean {
+  return OPEN.includes(state);
+}
+
+/** Human id: OPS-<year>-<seq>. */
+export function ticketKey(year: number, seq: number): string {
+  return `OPS-${year}-${seq}`;
+}
+
+export const TICKET_KEY_PATTERN = /^OPS-(\d{4})-(\d{1,9})$/i;
+
+/** Parses "OPS-2026-12" (any case); undefined when it is not a ticket id. */
+export function parseTicketKey(text: string): string | undefined {
+  const m = TICKET_KEY_PATTERN.exec(text.trim());
+  return m ? `OPS-${m[1]}-${Number(m[2])}` : undefined;
+}
+
+/** Response and resolution due times on a 24×7 clock from the moment of the report. */
+export function dueTimes(openedAt: Date, target: SlaTarget): { responseDueAt: Date; resolutionDueAt: Date } {
+  const minute = 60_000;
+  return {
+    responseDueAt: new Date(openedAt.getTime() + target.responseMinutes * minute),
+    resolutionDueAt: new Date(openedAt.getTime() + target.resolutionMinutes * minute),
+  };
+}
+
+/** Field limits of the ticket form; Slack's inputs enforce the same, but we never trust the client. */
+export const TICKET_LIMITS = {
+  title: 150,
+  description: 3000,
+  customerName: 100,
+  site: 150,
+  callerName: 60,
+  product: 75,
+  reason: 500,
+  cause: 1000,
+  fix: 2000,
+  step: 1000,
+  result: 1000,
+} as const;
+
+export const PRIORITY_ORDER: Record<Priority, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
+
+/** What the ticket form submits, already pulled out of Slack's view state. */
+export interface TicketDraft {
+  customerId?: number;
+  newCustomerName?: string;
+  site?: string;
+  callerName?: string;
+  callerPhone?: string;
+  product?: string;
+  category?: string;
+  priority?: string;
+  title?: string;
+  description?: string;
+  expectedAt?: Date;
+}
+
+export type FieldProblem = { key: MessageKey; params?: Record<string, string | number> };
+
+/**
+ * Checks a draft; returns the problems by field (empty when it may be saved). Field names match
+ * the modal's block ids.
+ */
+export function validateTicketDraft(
+  draft: TicketDraft,
+  now: Date,
+  categories: readonly string[],
+  isPhone: (text: string) => boolean,
+): Record<string, FieldProblem> {
+  const problems: Record<string, FieldProblem> = {};
+  const tooLong = (field: string, value: string | undefined, max: number) => {
+    if (value !== undefined && [...value].length > max) problems[field] = { key: 'error.too_long', params: { max } };
+  };
+  if (draft.customerId === undefined && !draft.newCustomerName?.trim()) {
+    problems.customer = { key: 'error.customer_required' };
+  }
+  tooLong('new_customer', draft.newCustomerName, TICKET_LIMITS.customerName);
+  if (!draft.title?.trim()) problems.title = { key: 'error.title_required' };
+  tooLong('title', draft.title, TICKET_LIMITS.title);
+  tooLong('description', draft.description, TICKET_LIMITS.description);
+  tooLong('site', draft.site, TICKET_LIMITS.site);
+  tooLong('caller_name', draft.callerName, TICKET_LIMITS.callerName);
+  tooLong('product', draft.product, TICKET_LIMITS.product);
+  if (draft.callerPhone?.trim() && !isPhone(draft.callerPhone)) problems.caller_phone = { key: 'error.phone_invalid' };
+  if (!draft.priority || !['P1', 'P2', 'P3', 'P4'].includes(draft.priority)) problems.priority = { key: 'error.priority_required' };
+  if (!draft.category || !categories.includes(draft.category)) problems.category = { key: 'error.category_required' };
+  if (draft.expectedAt && draft.expectedAt.getTime() <= now.getTime()) problems.expected = { key: 'error.expected_in_past' };
+  return problems;
+}

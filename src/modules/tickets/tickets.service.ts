@@ -1,0 +1,335 @@
+// Ticket use cases (SPEC §3.1): load, check rules and roles, write in one transaction with the
+// Slack messages the change causes (through the notifier, into the outbox).
+import { DateTime } from 'luxon';
+import type { Config } from '../../config/config.js';
+import { audit } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
+import { nextSeq } from '../../platform/counters.js';
+import type { Db } from '../../platform/db.js';
+import { DomainError, ValidationError } from '../../platform/errors.js';
+import { canDispatch, rolesOf } from '../../platform/roles.js';
+import { findOrCreateCustomer, getCustomer } from '../customers/customers.store.js';
+import { normalizePhone } from '../customers/phone.rules.js';
+import * as store from './tickets.store.js';
+import type { Ticket, TicketWithCustomer } from './tickets.store.js';
+import {
+  canStart,
+  dueTimes,
+  nextState,
+  ticketKey,
+  validateTicketDraft,
+  type TicketAction,
+  type TicketDraft,
+  type TicketState,
+} from './tickets.rules.js';
+
+/** A change as the thread reply tells it. */
+export interface TicketChange {
+  action: TicketAction | 'created' | 'auto_close';
+  actor: string;
+  from: TicketState;
+  to: TicketState;
+  note?: string;
+  /** The new assignee, for take and assign. */
+  assignee?: string;
+}
+
+/** How the domain tells Slack: implementations queue outbox rows in the given transaction. */
+export interface TicketNotifier {
+  created(tx: Db, ticket: TicketWithCustomer): Promise<void>;
+  changed(tx: Db, ticket: TicketWithCustomer, change: TicketChange): Promise<void>;
+}
+
+export interface TicketDeps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  notify: TicketNotifier;
+  /** Called after a commit that queued messages, to wake the outbox worker. */
+  queued: () => void;
+}
+
+export interface TicketOrigin {
+  channel?: string;
+  messageTs?: string;
+}
+
+/**
+ * Opens a ticket. `requestKey` (the modal's view id) makes a repeated submission return the ticket
+ * the first one opened. Throws ValidationError with field problems and writes nothing when invalid.
+ */
+export async function openTicket(
+  deps: TicketDeps,
+  draft: TicketDraft,
+  actor: string,
+  opts: { requestKey?: string; origin?: TicketOrigin } = {},
+): Promise<TicketWithCustomer> {
+  const { db, clock, config } = deps;
+  const now = clock.now();
+  const problems = validateTicketDraft(draft, now, config.tickets.categories, (p) => normalizePhone(p) !== undefined);
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  if (opts.requestKey) {
+    const existing = await store.getTicketByRequestKey(db, opts.requestKey);
+    if (existing) return existing;
+  }
+  const created = await db.transaction(async (tx) => {
+    const customer =
+      draft.customerId !== undefined
+        ? await getCustomer(tx, draft.customerId)
+        : await findOrCreateCustomer(tx, draft.newCustomerName!.trim(), now);
+    if (!customer) throw new DomainError('invalid', 'error.customer_required', {}, 'customer');
+    const priority = draft.priority as Ticket['priority'];
+    const policy = config.sla.customers[customer.name] ?? config.sla.default;
+    const year = DateTime.fromJSDate(now, { zone: config.timezone }).year;
+    const seq = await nextSeq(tx, 'OPS', year);
+    const row = await store.insertTicket(tx, {
+      key: ticketKey(year, seq),
+      customerId: customer.id,
+      site: clean(draft.site),
+      callerName: clean(draft.callerName),
+      callerPhone: draft.callerPhone?.trim() ? normalizePhone(draft.callerPhone) : null,
+      product: clean(draft.product),
+      category: draft.category!,
+      priority,
+      title: draft.title!.trim(),
+      description: clean(draft.description),
+      expectedAt: draft.expectedAt ?? null,
+      state: 'new',
+      createdBy: actor,
+      originChannel: opts.origin?.channel ?? null,
+      originMessageTs: opts.origin?.messageTs ?? null,
+      slackChannel: config.channels.support ?? opts.origin?.channel ?? null,
+      ...dueTimes(now, policy[priority]),
+      requestKey: opts.requestKey ?? null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (!row) return undefined; // the same submission won a race: roll back and return its ticket
+    await store.insertEvent(tx, { ticketId: row.id, at: now, actor, kind: 'created', toState: 'new' });
+    const ticket = { ...row, customerName: customer.name };
+    await deps.notify.created(tx, ticket);
+    return ticket;
+  });
+  if (!created) return (await store.getTicketByRequestKey(db, opts.requestKey!))!;
+  deps.queued();
+  return created;
+}
+
+/** Take: assign to me and acknowledge (stops the response clock). */
+export function takeTicket(deps: TicketDeps, ticketId: number, actor: string, version?: number) {
+  return transition(deps, ticketId, actor, 'take', version, (t) => {
+    if (t.assignee && t.assignee !== actor) {
+      throw new DomainError('conflict', 'ticket.already_taken', { key: t.key, user: t.assignee });
+    }
+    return { patch: { assignee: actor, acknowledgedAt: deps.clock.now() }, assignee: actor };
+  });
+}
+
+/** Assign (supervisors and dispatchers): hands the ticket to someone without acknowledging for them. */
+export function assignTicket(deps: TicketDeps, ticketId: number, actor: string, assignee: string, version?: number) {
+  return transition(deps, ticketId, actor, 'assign', version, (t) => {
+    if (t.assignee === assignee) throw new DomainError('conflict', 'ticket.already_assigned', { key: t.key, user: assignee });
+    return { patch: { assignee }, assignee };
+  });
+}
+
+export function waitOnCustomer(deps: TicketDeps, ticketId: number, actor: string, note?: string, version?: number) {
+  return transition(deps, ticketId, actor, 'wait_customer', version, () => ({ patch: {}, note }));
+}
+
+export function resumeTicket(deps: TicketDeps, ticketId: number, actor: string, version?: number) {
+  return transition(deps, ticketId, actor, 'resume', version, () => ({ patch: {} }));
+}
+
+/** Resolve: cause, fix and fault category are required (handbook: record the solution for review). */
+export function resolveTicket(
+  deps: TicketDeps,
+  ticketId: number,
+  actor: string,
+  resolution: { cause: string; fix: string; faultCategory: string },
+  version?: number,
+) {
+  const problems: Record<string, { key: 'error.required' }> = {};
+  if (!resolution.cause.trim()) problems.cause = { key: 'error.required' };
+  if (!resolution.fix.trim()) problems.fix = { key: 'error.required' };
+  if (!deps.config.tickets.categories.includes(resolution.faultCategory)) problems.fault_category = { key: 'error.required' };
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  return transition(deps, ticketId, actor, 'resolve', version, () => ({
+    patch: {
+      cause: resolution.cause.trim(),
+      fix: resolution.fix.trim(),
+      faultCategory: resolution.faultCategory,
+      resolvedAt: deps.clock.now(),
+    },
+    note: resolution.cause.trim(),
+  }));
+}
+
+export function closeTicket(deps: TicketDeps, ticketId: number, actor: string, version?: number) {
+  return transition(deps, ticketId, actor, 'close', version, () => ({ patch: { closedAt: deps.clock.now() } }));
+}
+
+export function reopenTicket(deps: TicketDeps, ticketId: number, actor: string, version?: number) {
+  return transition(deps, ticketId, actor, 'reopen', version, () => ({ patch: { resolvedAt: null } }));
+}
+
+export function cancelTicket(deps: TicketDeps, ticketId: number, actor: string, reason: string, version?: number) {
+  if (!reason.trim()) throw new ValidationError({ reason: { key: 'error.required' } });
+  return transition(deps, ticketId, actor, 'cancel', version, () => ({ patch: { cancelReason: reason.trim() }, note: reason.trim() }));
+}
+
+/** Records the customer's consent to a remote session (before any remote step). */
+export async function recordRemoteConsent(
+  deps: TicketDeps,
+  ticketId: number,
+  actor: string,
+  consent: { consentedBy: string; method: string; consentedAt: Date },
+): Promise<void> {
+  const now = deps.clock.now();
+  const problems: Record<string, { key: 'error.required' | 'error.consent_in_future' }> = {};
+  if (!consent.consentedBy.trim()) problems.consented_by = { key: 'error.required' };
+  if (!consent.method.trim()) problems.consent_method = { key: 'error.required' };
+  if (consent.consentedAt.getTime() > now.getTime() + 60_000) problems.consented_at = { key: 'error.consent_in_future' };
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  await transition(deps, ticketId, actor, 'remote_step', undefined, async (_t, tx) => {
+    await store.insertConsent(tx, {
+      ticketId,
+      consentedBy: consent.consentedBy.trim(),
+      method: consent.method.trim(),
+      consentedAt: consent.consentedAt,
+      recordedBy: actor,
+      recordedAt: now,
+    });
+    return { patch: {}, note: consent.consentedBy.trim(), kind: 'remote_consent' };
+  });
+}
+
+/** Logs one remote-troubleshooting step and its result; refused without a recorded consent. */
+export async function logRemoteStep(deps: TicketDeps, ticketId: number, actor: string, step: { step: string; result: string }) {
+  const problems: Record<string, { key: 'error.required' }> = {};
+  if (!step.step.trim()) problems.step = { key: 'error.required' };
+  if (!step.result.trim()) problems.result = { key: 'error.required' };
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  return transition(deps, ticketId, actor, 'remote_step', undefined, async (t, tx) => {
+    const consent = await store.latestConsent(tx, t.id);
+    if (!consent) throw new DomainError('refused', 'ticket.consent_first', { key: t.key });
+    await store.insertRemoteStep(tx, { ticketId: t.id, consentId: consent.id, step: step.step.trim(), result: step.result.trim(), actor, at: deps.clock.now() });
+    return { patch: {}, note: `${step.step.trim()} → ${step.result.trim()}` };
+  });
+}
+
+/** Who may take an action on a ticket: dispatch roles always; the assignee for work on it. */
+function mayAct(config: Config, ticket: Ticket, actor: string, action: TicketAction): boolean {
+  if (canDispatch(config.roles, actor)) return true;
+  const isEngineer = rolesOf(config.roles, actor).has('engineer');
+  switch (action) {
+    case 'assign':
+      return false;
+    case 'take':
+    case 'reopen':
+      return isEngineer;
+    default:
+      return isEngineer && ticket.assignee === actor;
+  }
+}
+
+/**
+ * The checks every change passes, in order: a stale message, the state, the actor's role. Returns
+ * the error to raise, or undefined when the action may go ahead.
+ */
+export function checkAction(config: Config, t: Ticket, actor: string, action: TicketAction, version?: number): DomainError | undefined {
+  if (action === 'take' && t.assignee && t.assignee !== actor && t.state !== 'new') {
+    return new DomainError('conflict', 'ticket.already_taken', { key: t.key, user: t.assignee });
+  }
+  if (version !== undefined && version !== t.version) {
+    // A double click or a click on an old message: say so and change nothing.
+    const done = nextState(action, t.state) === t.state && (action !== 'take' || t.assignee === actor);
+    return new DomainError('conflict', done ? 'ticket.already_done' : 'ticket.stale', { key: t.key, state: t.state });
+  }
+  if (!canStart(action, t.state)) return new DomainError('invalid', 'ticket.invalid_transition', { key: t.key, state: t.state, action });
+  if (!mayAct(config, t, actor, action)) return new DomainError('refused', 'ticket.not_allowed', { key: t.key, action });
+  return undefined;
+}
+
+/**
+ * Checks an action before its form is shown, so nobody fills in a form only to be refused.
+ * Returns the ticket; throws (and audits a refusal) like the change itself would.
+ */
+export async function prepareAction(deps: TicketDeps, ticketId: number, actor: string, action: TicketAction, version?: number): Promise<TicketWithCustomer> {
+  const t = await store.getTicket(deps.db, ticketId);
+  if (!t) throw new DomainError('not_found', 'ticket.not_found', { key: String(ticketId) });
+  const problem = checkAction(deps.config, t, actor, action, version);
+  if (problem?.kind === 'refused') {
+    await audit(deps.db, { at: deps.clock.now(), actor, action: `ticket.${action}`, subject: `ticket:${ticketId}`, outcome: 'refused' });
+  }
+  if (problem) throw problem;
+  return t;
+}
+
+/** The caller's full phone number: only for the assignee (or dispatch roles), and every read is audited. */
+export async function revealPhone(deps: TicketDeps, ticketId: number, actor: string): Promise<{ ticket: TicketWithCustomer; phone: string }> {
+  const t = await store.getTicket(deps.db, ticketId);
+  if (!t?.callerPhone) throw new DomainError('not_found', 'ticket.no_phone', { key: t?.key ?? String(ticketId) });
+  const allowed = t.assignee === actor || canDispatch(deps.config.roles, actor);
+  await audit(deps.db, { at: deps.clock.now(), actor, action: 'customer.phone.read', subject: `ticket:${t.id}`, outcome: allowed ? 'ok' : 'refused' });
+  if (!allowed) throw new DomainError('refused', 'ticket.phone_assignee_only', { key: t.key });
+  return { ticket: t, phone: t.callerPhone };
+}
+
+interface Step {
+  patch: Partial<store.NewTicketRow>;
+  note?: string;
+  assignee?: string;
+  /** The event kind when it is not the action's name. */
+  kind?: string;
+}
+
+/**
+ * The one path every ticket change takes: lock the row, refuse stale clicks, check the state and
+ * the actor's role, apply, record the event and queue the Slack messages — all in one transaction.
+ */
+async function transition(
+  deps: TicketDeps,
+  ticketId: number,
+  actor: string,
+  action: TicketAction,
+  version: number | undefined,
+  apply: (ticket: Ticket, tx: Db) => Step | Promise<Step>,
+): Promise<TicketWithCustomer> {
+  const { db, clock, config } = deps;
+  const now = clock.now();
+  let refusal: DomainError | undefined;
+  try {
+    const result = await db.transaction(async (tx) => {
+      const t = await store.lockTicket(tx, ticketId);
+      if (!t) throw new DomainError('not_found', 'ticket.not_found', { key: String(ticketId) });
+      refusal = checkAction(config, t, actor, action, version);
+      if (refusal) throw refusal;
+      const step = await apply(t, tx);
+      const to = nextState(action, t.state) ?? t.state;
+      await store.updateTicket(tx, t.id, { ...step.patch, state: to, updatedAt: now });
+      await store.insertEvent(tx, {
+        ticketId: t.id,
+        at: now,
+        actor,
+        kind: step.kind ?? action,
+        fromState: t.state,
+        toState: to,
+        note: step.note ?? null,
+        data: step.assignee ? { assignee: step.assignee } : null,
+      });
+      const updated = (await store.getTicket(tx, t.id))!;
+      await deps.notify.changed(tx, updated, { action, actor, from: t.state, to, note: step.note, assignee: step.assignee });
+      return updated;
+    });
+    deps.queued();
+    return result;
+  } catch (err) {
+    if (refusal && err === refusal && refusal.kind === 'refused') {
+      await audit(db, { at: now, actor, action: `ticket.${action}`, subject: `ticket:${ticketId}`, outcome: 'refused' });
+    }
+    throw err;
+  }
+}
+
+const clean = (text: string | undefined) => (text?.trim() ? text.trim() : null);

@@ -1,0 +1,116 @@
+import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
+import type { Db } from '../../platform/db.js';
+import { customers } from '../customers/customers.table.js';
+import { remoteConsents, remoteSteps, ticketEvents, tickets } from './tickets.table.js';
+
+export type Ticket = typeof tickets.$inferSelect;
+export type NewTicketRow = typeof tickets.$inferInsert;
+export type TicketEvent = typeof ticketEvents.$inferSelect;
+export type RemoteConsent = typeof remoteConsents.$inferSelect;
+export type RemoteStep = typeof remoteSteps.$inferSelect;
+/** A ticket with its customer's name, as messages and lists show it. */
+export type TicketWithCustomer = Ticket & { customerName: string };
+
+const CLOSED = ['closed', 'cancelled'] as const;
+
+const withCustomer = (db: Db) =>
+  db
+    .select({ ticket: tickets, customerName: customers.name })
+    .from(tickets)
+    .innerJoin(customers, eq(customers.id, tickets.customerId));
+
+const flatten = (r: { ticket: Ticket; customerName: string }): TicketWithCustomer => ({ ...r.ticket, customerName: r.customerName });
+
+export async function getTicket(db: Db, id: number): Promise<TicketWithCustomer | undefined> {
+  const [row] = await withCustomer(db).where(eq(tickets.id, id));
+  return row && flatten(row);
+}
+
+export async function getTicketByKey(db: Db, key: string): Promise<TicketWithCustomer | undefined> {
+  const [row] = await withCustomer(db).where(eq(tickets.key, key));
+  return row && flatten(row);
+}
+
+export async function getTicketByRequestKey(db: Db, requestKey: string): Promise<TicketWithCustomer | undefined> {
+  const [row] = await withCustomer(db).where(eq(tickets.requestKey, requestKey));
+  return row && flatten(row);
+}
+
+/** Locks the ticket row for the rest of the transaction: concurrent clicks queue here. */
+export async function lockTicket(tx: Db, id: number): Promise<Ticket | undefined> {
+  const [row] = await tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
+  return row;
+}
+
+/** Inserts a ticket; undefined when its request key was used already (a repeated submission). */
+export async function insertTicket(tx: Db, values: NewTicketRow): Promise<Ticket | undefined> {
+  const [row] = await tx.insert(tickets).values(values).onConflictDoNothing({ target: tickets.requestKey }).returning();
+  return row;
+}
+
+/** Applies a change and bumps the version that stale buttons are checked against. */
+export async function updateTicket(tx: Db, id: number, patch: Partial<NewTicketRow>): Promise<void> {
+  await tx
+    .update(tickets)
+    .set({ ...patch, version: sql`${tickets.version} + 1` })
+    .where(eq(tickets.id, id));
+}
+
+export async function insertEvent(tx: Db, event: typeof ticketEvents.$inferInsert): Promise<void> {
+  await tx.insert(ticketEvents).values(event);
+}
+
+export async function listTicketEvents(db: Db, ticketId: number): Promise<TicketEvent[]> {
+  return db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
+}
+
+/** Open tickets posted in a channel (the team's queue), most urgent first. */
+export async function listOpenInChannel(db: Db, channel: string, limit: number): Promise<TicketWithCustomer[]> {
+  const found = await withCustomer(db)
+    .where(and(eq(tickets.slackChannel, channel), notInArray(tickets.state, [...CLOSED])))
+    .orderBy(asc(tickets.priority), asc(tickets.resolutionDueAt))
+    .limit(limit);
+  return found.map(flatten);
+}
+
+/** Open tickets assigned to a user, most urgent first. */
+export async function listOpenAssignedTo(db: Db, userId: string, limit: number): Promise<TicketWithCustomer[]> {
+  const found = await withCustomer(db)
+    .where(and(eq(tickets.assignee, userId), notInArray(tickets.state, [...CLOSED])))
+    .orderBy(asc(tickets.priority), asc(tickets.resolutionDueAt))
+    .limit(limit);
+  return found.map(flatten);
+}
+
+export async function latestConsent(db: Db, ticketId: number): Promise<RemoteConsent | undefined> {
+  const [row] = await db
+    .select()
+    .from(remoteConsents)
+    .where(eq(remoteConsents.ticketId, ticketId))
+    .orderBy(desc(remoteConsents.id))
+    .limit(1);
+  return row;
+}
+
+export async function insertConsent(tx: Db, values: typeof remoteConsents.$inferInsert): Promise<RemoteConsent> {
+  const [row] = await tx.insert(remoteConsents).values(values).returning();
+  return row!;
+}
+
+export async function insertRemoteStep(tx: Db, values: typeof remoteSteps.$inferInsert): Promise<void> {
+  await tx.insert(remoteSteps).values(values);
+}
+
+export async function listRemoteSteps(db: Db, ticketId: number): Promise<RemoteStep[]> {
+  return db.select().from(remoteSteps).where(eq(remoteSteps.ticketId, ticketId)).orderBy(asc(remoteSteps.at), asc(remoteSteps.id));
+}
+
+/** Resolved tickets whose quiet period is over, for the auto-close job. */
+export async function listResolvedBefore(db: Db, before: Date, limit: number): Promise<Ticket[]> {
+  return db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.state, 'resolved'), sql`${tickets.resolvedAt} <= ${before.toISOString()}::timestamptz`))
+    .orderBy(asc(tickets.resolvedAt))
+    .limit(limit);
+}

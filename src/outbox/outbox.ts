@@ -1,0 +1,54 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../platform/db.js';
+import { outbox, type OutboxPayload } from './outbox.table.js';
+
+/** A message to queue, in the transaction of the change that causes it. */
+export type OutboxMessage =
+  | { kind: 'post'; channel: string; messageKey?: string; dedupeKey?: string; payload: OutboxPayload }
+  | { kind: 'reply'; targetKey: string; dedupeKey?: string; payload: OutboxPayload }
+  | { kind: 'update'; targetKey: string; payload: OutboxPayload }
+  | { kind: 'dm'; userId: string; dedupeKey?: string; payload: OutboxPayload };
+
+/**
+ * Queues messages. Call it with the transaction that makes the change, so the change and its
+ * messages commit or vanish together. A message whose `dedupeKey` was queued before is skipped,
+ * and a newer `update` of a message supersedes older ones not yet sent (only the latest matters).
+ * Returns how many rows were queued.
+ */
+export async function enqueue(tx: Db, now: Date, messages: OutboxMessage[]): Promise<number> {
+  let queued = 0;
+  for (const m of messages) {
+    if (m.kind === 'update') {
+      await tx
+        .update(outbox)
+        .set({ status: 'superseded', deliveredAt: now })
+        .where(and(eq(outbox.targetKey, m.targetKey), eq(outbox.kind, 'update'), eq(outbox.status, 'pending'), sql`${outbox.leaseUntil} is null`));
+    }
+    const inserted = await tx
+      .insert(outbox)
+      .values({
+        createdAt: now,
+        availableAt: now,
+        kind: m.kind,
+        channel: m.kind === 'post' ? m.channel : null,
+        userId: m.kind === 'dm' ? m.userId : null,
+        messageKey: m.kind === 'post' ? (m.messageKey ?? null) : null,
+        targetKey: m.kind === 'reply' || m.kind === 'update' ? m.targetKey : null,
+        dedupeKey: m.kind === 'update' ? null : (m.dedupeKey ?? null),
+        payload: m.payload,
+      })
+      .onConflictDoNothing()
+      .returning({ id: outbox.id });
+    queued += inserted.length;
+  }
+  return queued;
+}
+
+/** Where a keyed post landed, once delivered. */
+export async function postedLocation(db: Db, messageKey: string): Promise<{ channel: string; ts: string } | undefined> {
+  const [row] = await db
+    .select({ channel: outbox.deliveredChannel, ts: outbox.ts })
+    .from(outbox)
+    .where(and(eq(outbox.messageKey, messageKey), eq(outbox.kind, 'post'), eq(outbox.status, 'sent')));
+  return row?.channel && row.ts ? { channel: row.channel, ts: row.ts } : undefined;
+}

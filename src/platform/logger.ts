@@ -1,0 +1,24 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * JSON lines on stdout. Tokens, secrets and phone numbers are redacted by key wherever they appear,
+ * and request bodies are never logged.
+ */
+export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+  return pino(
+    {
+      level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
+      base: { app: 'opsdesk' },
+      redact: {
+        paths: ['token', '*.token', 'botToken', '*.botToken', 'signingSecret', '*.signingSecret', 'phone', '*.phone', 'callerPhone', '*.callerPhone', 'headers.authorization'],
+        censor: '[redacted]',
+      },
+    },
+    opts.destination ?? process.stdout,
+  );
+}
+
+/** A logger that writes nothing, for tests that do not read logs. */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,6 @@
+// Every table, for Drizzle's query builder and drizzle-kit. Each module owns its own *.table.ts.
+export * from './audit.table.js';
+export * from './counters.table.js';
+export * from '../outbox/outbox.table.js';
+export * from '../modules/customers/customers.table.js';
+export * from '../modules/tickets/tickets.table.js';

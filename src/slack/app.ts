@@ -1,0 +1,82 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel, type CustomRoute } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from '../platform/logger.js';
+
+export type BoltApp = App;
+
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  slackApiUrl?: string;
+  port: number;
+  logger: Logger;
+  /** Extra HTTP routes: /healthz, /metrics, customer pages. */
+  routes: CustomRoute[];
+}
+
+/** Bolt's logger interface on top of pino, so every line is JSON. */
+function boltLogger(logger: Logger) {
+  const child = logger.child({ component: 'bolt' });
+  return {
+    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
+    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
+    setLevel: () => {},
+    getLevel: () => LogLevel.INFO,
+    setName: () => {},
+  };
+}
+
+/**
+ * The Bolt app: HTTP mode at POST /slack/events (requests verified with the signing secret), or
+ * Socket Mode when an app token is given — then the extra routes are served on `port` alone.
+ */
+export function createSlackApp(opts: SlackAppOptions): BoltApp {
+  const clientOptions = { slackApiUrl: opts.slackApiUrl, retryConfig: { retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 1000 }, timeout: 10_000 };
+  // auth.test once, lazily; while Slack is unreachable requests are still handled and stored.
+  const authClient = new WebClient(opts.botToken, { ...clientOptions, retryConfig: { retries: 0 } });
+  let identity: { botId?: string; botUserId?: string } | undefined;
+  const authorize = async () => {
+    if (!identity) {
+      try {
+        const res = await authClient.auth.test();
+        identity = { botId: res.bot_id, botUserId: res.user_id };
+      } catch {
+        return { botToken: opts.botToken };
+      }
+    }
+    return { botToken: opts.botToken, ...identity };
+  };
+  const common = { authorize, clientOptions, logger: boltLogger(opts.logger), customRoutes: opts.routes };
+  if (opts.appToken) {
+    return new App({ ...common, socketMode: true, appToken: opts.appToken, installerOptions: { port: opts.port } });
+  }
+  return new App({ ...common, signingSecret: opts.signingSecret!, processBeforeResponse: false });
+}
+
+/** Starts the app; in HTTP mode resolves with the port actually bound (0 picks a free one). */
+export async function startSlackApp(app: BoltApp, port: number): Promise<number> {
+  const server = (await app.start(port)) as unknown as Server | undefined;
+  const address = server?.address?.() as AddressInfo | null | undefined;
+  return address?.port ?? port;
+}
+
+/** A JSON custom route. */
+export function jsonRoute(
+  path: string,
+  handler: (req: IncomingMessage) => Promise<{ status: number; body: unknown; contentType?: string }>,
+): CustomRoute {
+  return {
+    path,
+    method: ['GET'],
+    handler: async (req: IncomingMessage, res: ServerResponse) => {
+      const { status, body, contentType } = await handler(req);
+      res.writeHead(status, { 'content-type': contentType ?? 'application/json; charset=utf-8' });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    },
+  };
+}

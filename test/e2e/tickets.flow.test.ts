@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { tickets, ticketEvents } from '../../src/modules/tickets/tickets.table.js';
+import { startHarness, SUPPORT, users, type Harness } from '../support/harness.js';
+import { storeName } from '../support/db.js';
+import { openTicketViaSlack, ticketButtons, clickTicket } from '../support/tickets.js';
+
+describe(`tickets end to end (${storeName})`, () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('opens the form from /ticket with the title pre-filled', async () => {
+    const res = await h.requester.command('/ticket', 'Printer offline at store 12', users.alice, { channelId: SUPPORT });
+    expect(res.status).toBe(200);
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'views.open'));
+    const view = h.slack.callsTo('views.open').at(-1)!.args.view;
+    expect(view.callback_id).toBe('ticket.create');
+    const title = view.blocks.find((b: any) => b.block_id === 'title');
+    expect(title.element.initial_value).toBe('Printer offline at store 12');
+  });
+
+  it('creates a ticket, posts it with a masked phone and takes it', async () => {
+    const ticket = await openTicketViaSlack(h, users.alice, { title: 'POS down', phone: '13812345678', newCustomer: '上海示例连锁超市' });
+    expect(ticket.key).toMatch(/^OPS-2026-\d+$/);
+    const post = h.slack.posted().find((c) => c.args.channel === SUPPORT && JSON.stringify(c.args.blocks).includes(ticket.key))!;
+    expect(JSON.stringify(post.args.blocks)).toContain('138****5678');
+    expect(JSON.stringify(post.args.blocks)).not.toContain('13812345678');
+    expect(ticketButtons(post.args.blocks)).toContain('ticket.take');
+
+    await clickTicket(h, users.bob, 'ticket.take', ticket.id);
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.update'));
+    const [row] = await h.store.db.select().from(tickets).where(eq(tickets.id, ticket.id));
+    expect(row!.state).toBe('acknowledged');
+    expect(row!.assignee).toBe(users.bob.id);
+    const events = await h.store.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id));
+    expect(events.map((e) => e.kind)).toEqual(['created', 'take']);
+  });
+});

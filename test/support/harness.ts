@@ -1,0 +1,75 @@
+// The whole app over HTTP against the fake Slack Web API, with an injected clock.
+import { parseConfig, type Config } from '../../src/config/config.js';
+import { startOpsdesk, type Opsdesk } from '../../src/app.js';
+import { ManualClock } from '../../src/platform/clock.js';
+import { silentLogger } from '../../src/platform/logger.js';
+import { openTestStore, type TestStore } from './db.js';
+import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { SlackRequester, startResponseUrlSink, type ResponseUrlSink } from './slack-client.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const SUPPORT = 'C0SUPPORT';
+export const ESCALATION = 'C0ESCALATE';
+export const users = {
+  alice: { id: 'U0ALICE', name: 'alice' }, // engineer
+  bob: { id: 'U0BOB', name: 'bob' }, // engineer
+  sam: { id: 'U0SAM', name: 'sam' }, // supervisor
+  dora: { id: 'U0DORA', name: 'dora' }, // dispatcher
+  olga: { id: 'U0OLGA', name: 'olga' }, // not on the team
+};
+
+export const baseConfigYaml = `
+timezone: Asia/Shanghai
+locale: en
+channels:
+  support: ${SUPPORT}
+  escalation: ${ESCALATION}
+roles:
+  supervisors: [${users.sam.id}]
+  dispatchers: [${users.dora.id}]
+  engineers: [${users.alice.id}, ${users.bob.id}]
+`;
+
+export interface Harness {
+  opsdesk: Opsdesk;
+  store: TestStore;
+  slack: FakeSlack;
+  sink: ResponseUrlSink;
+  requester: SlackRequester;
+  clock: ManualClock;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { yaml?: string; now?: string } = {}): Promise<Harness> {
+  const slack = await startFakeSlack();
+  const sink = await startResponseUrlSink();
+  const store = await openTestStore();
+  const clock = new ManualClock(opts.now ?? '2026-11-25T02:00:00Z');
+  const config = parseConfig(opts.yaml ?? baseConfigYaml, { publicUrl: 'http://localhost:3000', tzDefault: undefined, localeDefault: undefined });
+  const opsdesk = await startOpsdesk({
+    config,
+    store,
+    logger: silentLogger,
+    port: 0,
+    clock,
+    outboxPollMs: 25,
+    slack: { botToken: slack.token, signingSecret: SIGNING_SECRET, apiUrl: slack.url },
+  });
+  const requester = new SlackRequester({ baseUrl: `http://127.0.0.1:${opsdesk.port}`, signingSecret: SIGNING_SECRET, responseUrl: sink.url });
+  return {
+    opsdesk,
+    store,
+    slack,
+    sink,
+    requester,
+    clock,
+    config,
+    async close() {
+      await opsdesk.stop();
+      await store.dispose();
+      await slack.close();
+      await sink.close();
+    },
+  };
+}
