@@ -30,6 +30,8 @@ export interface Opsdesk {
   app: BoltApp;
   worker: OutboxWorker;
   ticketDeps: TicketDeps;
+  /** Resolves when no Slack handler is running (work after ack included). */
+  idle(timeoutMs?: number): Promise<void>;
   /** Stops taking requests, finishes handlers and outbox sends. Does not close the store. */
   stop(): Promise<void>;
 }
@@ -98,6 +100,7 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
     app,
     worker,
     ticketDeps,
+    idle: (timeoutMs = 5_000) => inFlight.idle(timeoutMs),
     stop: () =>
       (stopped ??= (async () => {
         await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));

@@ -39,3 +39,56 @@ describe(`tickets end to end (${storeName})`, () => {
     expect(events.map((e) => e.kind)).toEqual(['created', 'take']);
   });
 });
+
+describe(`tickets when Slack fails (${storeName})`, () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('delivers exactly one message when Slack answers 429 and then 200', async () => {
+    h.slack.reset();
+    h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 20 });
+    const t = await openTicketViaSlack(h, users.alice, { title: 'rate limited' }, { wait: false });
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && x.status === 429));
+    await h.opsdesk.worker.drain();
+    expect(h.slack.posted()).toHaveLength(0);
+    h.clock.advance(20_000);
+    h.opsdesk.worker.kick();
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && x.response?.ok));
+    await h.opsdesk.worker.drain();
+    const posts = h.slack.calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts.map((c) => c.status)).toEqual([429, 200]);
+    expect(h.slack.posted()).toHaveLength(1);
+    expect(JSON.stringify(h.slack.posted()[0]!.args.blocks)).toContain(t.key);
+  });
+
+  it('keeps tickets opened while Slack is down and delivers their messages when it answers again', async () => {
+    h.slack.reset();
+    h.slack.setDown(true);
+    const first = await openTicketViaSlack(h, users.alice, { title: 'during outage 1' }, { wait: false });
+    const second = await openTicketViaSlack(h, users.bob, { title: 'during outage 2' }, { wait: false });
+    await clickTicket(h, users.bob, 'ticket.take', second.id);
+    await h.opsdesk.worker.drain();
+    expect(h.slack.posted()).toHaveLength(0);
+    const rows = await h.store.db.select().from(tickets).where(eq(tickets.id, second.id));
+    expect(rows[0]!.state).toBe('acknowledged'); // the change happened; only its messages wait
+
+    for (let minute = 0; minute < 30; minute++) {
+      h.clock.advance(60_000);
+      await h.opsdesk.worker.drain();
+    }
+    h.slack.setDown(false);
+    h.clock.advance(10 * 60_000);
+    await h.opsdesk.worker.drain();
+    await h.opsdesk.worker.drain();
+    const texts = h.slack.posted().map((c) => String(c.args.text));
+    expect(texts.filter((x) => x.includes(first.key))).toHaveLength(1);
+    expect(texts.filter((x) => x.includes(second.key))).toHaveLength(1);
+    expect(texts.filter((x) => x.includes('took the ticket'))).toHaveLength(1);
+    expect(h.slack.callsTo('chat.update')).toHaveLength(1);
+    const [row] = await h.store.db.select().from(tickets).where(eq(tickets.id, first.id));
+    expect(row!.slackTs).toBeTruthy();
+  });
+});

@@ -51,13 +51,8 @@ export async function openTicketViaSlack(h: Harness, user: SlackUser, form: Tick
     privateMetadata: JSON.stringify({ channel: SUPPORT }),
   });
   if (res.status !== 200 || res.text) throw new Error(`form rejected: ${res.status} ${res.text}`);
-  let row: typeof tickets.$inferSelect | undefined;
-  await h.slack.waitFor(() => false, 1).catch(() => {});
-  const deadline = Date.now() + 5000;
-  while (!row && Date.now() < deadline) {
-    [row] = await h.store.db.select().from(tickets).where(eq(tickets.requestKey, `view:${viewId}`)).orderBy(desc(tickets.id));
-    if (!row) await new Promise((r) => setTimeout(r, 10));
-  }
+  await h.opsdesk.idle();
+  const [row] = await h.store.db.select().from(tickets).where(eq(tickets.requestKey, `view:${viewId}`)).orderBy(desc(tickets.id));
   if (!row) throw new Error('ticket was not created');
   if (opts.wait !== false) {
     const key = row.key;
@@ -71,10 +66,10 @@ export function ticketButtons(blocks: any[]): string[] {
   return blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements.map((e: any) => e.action_id));
 }
 
-/** Clicks a ticket button carrying the ticket's current version (as its latest message shows). */
-export async function clickTicket(h: Harness, user: SlackUser, actionId: string, ticketId: number, version?: number) {
+/** Clicks a ticket button carrying the ticket's current version (as its latest message shows), then waits for the handler to finish. */
+export async function clickTicket(h: Harness, user: SlackUser, actionId: string, ticketId: number, version?: number, settle = true) {
   const [row] = await h.store.db.select().from(tickets).where(eq(tickets.id, ticketId));
-  return h.requester.blockAction({
+  const res = await h.requester.blockAction({
     user,
     actionId,
     value: JSON.stringify({ id: ticketId, v: version ?? row!.version }),
@@ -82,4 +77,6 @@ export async function clickTicket(h: Harness, user: SlackUser, actionId: string,
     messageTs: row!.slackTs ?? undefined,
     triggerId: `trig-${Date.now()}`,
   });
+  if (settle) await h.opsdesk.idle();
+  return res;
 }

@@ -49,7 +49,7 @@ export function ticketMessage(t: TicketWithCustomer, tr: Translate): { text: str
   const buttons = buttonsFor(t.state).map((a) => button(tr(`ticket.button.${a}` as MessageKey), TICKET_ACTIONS[a], buttonValue(t), a === 'take' || a === 'resolve' ? 'primary' : undefined));
   if (t.callerPhone && t.state !== 'closed' && t.state !== 'cancelled') buttons.push(button(tr('ticket.button.phone'), TICKET_ACTIONS.phone, buttonValue(t)));
   if (buttons.length > 0) blocks.push(actions(`ticket.actions.${t.id}`, buttons));
-  return { text: `${t.priority} ${title} — ${stateLabel(tr, t.state)}`, blocks };
+  return { text: `${t.priority} ${escapeMrkdwn(title)} — ${stateLabel(tr, t.state)}`, blocks };
 }
 
 /** The short reply in the ticket's thread that tells what changed. */
