@@ -3,10 +3,16 @@
 //
 // Env: BENCH_ROUNDS (rounds per app, default 5), BENCH_REQUESTS (measured per round, default 1000),
 // BENCH_WARMUP (per round, default 100), BENCH_CONCURRENCY (default 50), BENCH_TICKETS (seeded,
-// default 200), BENCH_DATABASE_URL (Postgres server; default embedded PGlite in a temp dir).
+// default 200), BENCH_DATABASE_URL (Postgres server; default embedded PGlite in a temp dir),
+// BENCH_MIX=help (a probe: only `/ticket help`, no work behind the ack; default the ticket mix),
+// BENCH_CPU_PROFILE=<dir> (writes a V8 CPU profile of this process per app and round there).
 import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildMix, SIGNING_SECRET, type LoadJob, type LoadResult, type SeededTicket } from './mix.js';
+import { buildMix, MIX_KINDS, SIGNING_SECRET, type MixKind, type LoadJob, type LoadResult, type SeededTicket } from './mix.js';
 import { startServers, workDone, type Servers, type Target } from './servers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,10 +62,18 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
 const pad = (s: string, n: number) => s.padStart(n);
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
+/** A load result plus what this process (the apps, the fake Slack and the sink) spent meanwhile. */
+interface Measured extends LoadResult {
+  /** CPU time of this process per measured request (user + system), ms. */
+  cpuMsPerReq: number;
+  /** Event-loop utilisation of this process during the run (1 = never idle). */
+  elu: number;
+}
+
 interface Round {
   round: number;
-  bare: LoadResult;
-  opsdesk: LoadResult;
+  bare: Measured;
+  opsdesk: Measured;
 }
 
 export async function runAckBench(): Promise<void> {
@@ -68,6 +82,8 @@ export async function runAckBench(): Promise<void> {
   const warmup = envInt('BENCH_WARMUP', 100);
   const concurrency = envInt('BENCH_CONCURRENCY', 50);
   const ticketCount = envInt('BENCH_TICKETS', 200);
+  const mix = (process.env.BENCH_MIX || 'tickets') as MixKind;
+  if (!MIX_KINDS.includes(mix)) throw new Error(`BENCH_MIX must be one of ${MIX_KINDS.join(', ')}, not ${mix}`);
   const started = Date.now();
 
   let servers: Servers | undefined;
@@ -79,7 +95,7 @@ export async function runAckBench(): Promise<void> {
     servers = await startServers({ tickets: ticketCount });
     const s = servers;
     console.log(
-      `ack: ${rounds} rounds × ${requests} requests (+${warmup} warm-up) per app at ${concurrency} in flight; ` +
+      `ack: ${rounds} rounds × ${requests} requests (+${warmup} warm-up) per app at ${concurrency} in flight; mix ${mix}; ` +
         `store ${s.storeLabel}; ${s.seeded.length} tickets seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
@@ -87,11 +103,21 @@ export async function runAckBench(): Promise<void> {
     const slice = Math.max(1, Math.floor(s.seeded.length / (rounds + 1)));
     const freshFor = (round: number): SeededTicket[] => s.seeded.slice(round * slice, (round + 1) * slice);
 
-    const load = async (target: Target, round: number, measured: number, warm: number): Promise<LoadResult> => {
+    const load = async (target: Target, round: number, measured: number, warm: number): Promise<Measured> => {
       await s.settle();
       s.forget();
-      const specs = buildMix(warm + measured, 1000 + round, freshFor(round), s.seeded);
-      return runLoad({
+      const specs = buildMix(warm + measured, 1000 + round, freshFor(round), s.seeded, mix);
+      const profileDir = process.env.BENCH_CPU_PROFILE;
+      const session = profileDir && round > 0 ? new Session() : undefined;
+      if (session) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.setSamplingInterval', { interval: 200 });
+        await session.post('Profiler.start');
+      }
+      const elu0 = performance.eventLoopUtilization();
+      const cpu0 = process.cpuUsage();
+      const result = await runLoad({
         baseUrl: target.baseUrl,
         signingSecret: SIGNING_SECRET,
         responseUrl: s.sink.url,
@@ -101,6 +127,17 @@ export async function runAckBench(): Promise<void> {
         requestTimeoutMs: 10_000,
         deadlineMs: 60_000,
       });
+      // Includes the load process's start-up and warm-up, when this process idles or warms: a
+      // rough figure, for comparing the two apps with each other.
+      const cpu = process.cpuUsage(cpu0);
+      const elu = performance.eventLoopUtilization(elu0).utilization;
+      if (session && profileDir) {
+        const { profile } = await session.post('Profiler.stop');
+        session.disconnect();
+        mkdirSync(profileDir, { recursive: true });
+        writeFileSync(join(profileDir, `ack-${target.name}-round${round}.cpuprofile`), JSON.stringify(profile));
+      }
+      return { ...result, cpuMsPerReq: (cpu.user + cpu.system) / 1000 / (measured + warm), elu };
     };
 
     // A throw-away round each, so both apps are JIT-warm before anything counts.
@@ -109,14 +146,14 @@ export async function runAckBench(): Promise<void> {
 
     const results: Round[] = [];
     console.log('');
-    console.log(`round  app        p50 ms   p90 ms   p99 ms   max ms    req/s  errors`);
+    console.log(`round  app        p50 ms   p90 ms   p99 ms   max ms    req/s  errors  cpu ms/req   ELU`);
     for (let r = 1; r <= rounds; r++) {
       const bare = await load(s.targets.bare, r, requests, warmup);
       const ops = await load(s.targets.opsdesk, r, requests, warmup);
       results.push({ round: r, bare, opsdesk: ops });
       for (const [name, x] of [['bare', bare], ['opsdesk', ops]] as const) {
         console.log(
-          `${pad(String(r), 5)}  ${name.padEnd(7)} ${pad(f1(x.latencyMs.p50), 8)} ${pad(f1(x.latencyMs.p90), 8)} ${pad(f1(x.latencyMs.p99), 8)} ${pad(f1(x.latencyMs.max), 8)} ${pad(f1(x.throughput), 8)} ${pad(String(x.errors), 7)}${x.timedOut ? '  (deadline hit)' : ''}`,
+          `${pad(String(r), 5)}  ${name.padEnd(7)} ${pad(f1(x.latencyMs.p50), 8)} ${pad(f1(x.latencyMs.p90), 8)} ${pad(f1(x.latencyMs.p99), 8)} ${pad(f1(x.latencyMs.max), 8)} ${pad(f1(x.throughput), 8)} ${pad(String(x.errors), 7)} ${pad(f2(x.cpuMsPerReq), 11)} ${pad(f2(x.elu), 5)}${x.timedOut ? '  (deadline hit)' : ''}`,
         );
       }
       console.log(

@@ -87,6 +87,9 @@ export function prng(seed: number): () => number {
   };
 }
 
+export type MixKind = 'tickets' | 'help';
+export const MIX_KINDS: readonly MixKind[] = ['tickets', 'help'];
+
 /**
  * The request mix, half slash commands and half ticket buttons, all of which ack first and then
  * do real work in opsdesk (reads, audited writes, transactions, a modal, an ephemeral reply):
@@ -102,7 +105,12 @@ export function prng(seed: number): () => number {
  *
  * `fresh` are the tickets this round's take clicks aim at; `any` are all seeded tickets.
  */
-export function buildMix(n: number, seed: number, fresh: SeededTicket[], any: SeededTicket[]): RequestSpec[] {
+export function buildMix(n: number, seed: number, fresh: SeededTicket[], any: SeededTicket[], kind: MixKind = 'tickets'): RequestSpec[] {
+  if (kind === 'help') {
+    // A probe, not the benchmark: opsdesk's whole pipeline with no work behind the ack but one
+    // respond(), the same shape as the bare app.
+    return Array.from({ length: n }, () => ({ kind: 'command', label: 'cmd help', text: 'help', user: users.alice, channelId: SUPPORT }));
+  }
   const rand = prng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const button = (label: string, actionId: string, user: SlackUser, t: SeededTicket): RequestSpec => ({

@@ -131,6 +131,19 @@ describe('loadEnv', () => {
     expect(message).toContain('xapp-');
   });
 
+  it('refuses a PUBLIC_URL that is not a URL', () => {
+    expect(envErrorOf(() => loadEnv({ PUBLIC_URL: 'ops.example.com' }), 'PUBLIC_URL')).toMatch(/http\(s\) URL/);
+  });
+
+  it('refuses a PUBLIC_URL that is not http(s), since customers get links built from it', () => {
+    envErrorOf(() => loadEnv({ PUBLIC_URL: 'javascript:alert(1)' }), 'PUBLIC_URL');
+    envErrorOf(() => loadEnv({ PUBLIC_URL: 'ftp://ops.example.com' }), 'PUBLIC_URL');
+  });
+
+  it('refuses a SLACK_API_URL that is not http(s)', () => {
+    envErrorOf(() => loadEnv({ SLACK_API_URL: 'file:///etc/passwd' }), 'SLACK_API_URL');
+  });
+
   it('reports each bad variable on its own line when several are bad', () => {
     let caught: unknown;
     try {

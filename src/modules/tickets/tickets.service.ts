@@ -25,7 +25,7 @@ import {
 
 /** A change as the thread reply tells it. */
 export interface TicketChange {
-  action: TicketAction | 'created' | 'auto_close';
+  action: TicketAction | 'created' | 'auto_close' | 'remote_consent';
   actor: string;
   from: TicketState;
   to: TicketState;
@@ -178,6 +178,24 @@ export function cancelTicket(deps: TicketDeps, ticketId: number, actor: string, 
   return transition(deps, ticketId, actor, 'cancel', version, () => ({ patch: { cancelReason: reason.trim() }, note: reason.trim() }));
 }
 
+/**
+ * Closes resolved tickets whose customer raised no objection within `tickets.auto_close_after`
+ * (SPEC §3.1). Safe to run twice for the same time: a closed ticket is not resolved any more.
+ */
+export async function autoCloseResolved(deps: TicketDeps, now: Date, batch = 200): Promise<number> {
+  const before = new Date(now.getTime() - deps.config.tickets.auto_close_after * 60_000);
+  let closed = 0;
+  for (const t of await store.listResolvedBefore(deps.db, before, batch)) {
+    try {
+      await transition(deps, t.id, SYSTEM_ACTOR, 'close', undefined, () => ({ patch: { closedAt: now }, kind: 'auto_close' }));
+      closed++;
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err; // reopened or closed meanwhile: nothing to do
+    }
+  }
+  return closed;
+}
+
 /** Records the customer's consent to a remote session (before any remote step). */
 export async function recordRemoteConsent(
   deps: TicketDeps,
@@ -218,9 +236,12 @@ export async function logRemoteStep(deps: TicketDeps, ticketId: number, actor: s
   });
 }
 
+/** The actor recorded for what opsdesk does by itself (auto-close, scheduled jobs). */
+export const SYSTEM_ACTOR = 'opsdesk';
+
 /** Who may take an action on a ticket: dispatch roles always; the assignee for work on it. */
 function mayAct(config: Config, ticket: Ticket, actor: string, action: TicketAction): boolean {
-  if (canDispatch(config.roles, actor)) return true;
+  if (actor === SYSTEM_ACTOR || canDispatch(config.roles, actor)) return true;
   const isEngineer = rolesOf(config.roles, actor).has('engineer');
   switch (action) {
     case 'assign':
@@ -281,7 +302,7 @@ interface Step {
   note?: string;
   assignee?: string;
   /** The event kind when it is not the action's name. */
-  kind?: string;
+  kind?: 'auto_close' | 'remote_consent';
 }
 
 /**
@@ -319,7 +340,7 @@ async function transition(
         data: step.assignee ? { assignee: step.assignee } : null,
       });
       const updated = (await store.getTicket(tx, t.id))!;
-      await deps.notify.changed(tx, updated, { action, actor, from: t.state, to, note: step.note, assignee: step.assignee });
+      await deps.notify.changed(tx, updated, { action: step.kind ?? action, actor, from: t.state, to, note: step.note, assignee: step.assignee });
       return updated;
     });
     deps.queued();

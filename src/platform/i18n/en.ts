@@ -77,6 +77,7 @@ export const en = {
   'ticket.reply.created': '{user} opened the ticket',
   'ticket.reply.take': '{user} took the ticket',
   'ticket.reply.assign': '{user} assigned the ticket to {assignee}',
+  'ticket.reply.remote_consent': '{user} recorded the customer\'s consent to remote help',
   'ticket.reply.remote_step': '{user} logged a remote step',
   'ticket.reply.wait_customer': '{user} is waiting on the customer',
   'ticket.reply.resume': '{user} resumed work',

@@ -78,6 +78,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'ticket.reply.created': '{user} 创建了工单',
   'ticket.reply.take': '{user} 接单',
   'ticket.reply.assign': '{user} 将工单分派给 {assignee}',
+  'ticket.reply.remote_consent': '{user} 记录了客户同意远程协助',
   'ticket.reply.remote_step': '{user} 记录了远程排障步骤',
   'ticket.reply.wait_customer': '{user} 正在等待客户',
   'ticket.reply.resume': '{user} 继续处理',

@@ -1,0 +1,40 @@
+// `npm run bench [-- name…]`: runs the registered benchmarks in order, or only those named.
+// Each prints its own figures and targets; a missed target is reported, not a failed exit.
+
+interface Bench {
+  name: string;
+  about: string;
+  run: () => Promise<void>;
+}
+
+const benches: Bench[] = [
+  {
+    name: 'ack',
+    about: 'slash-command and button ack latency/throughput vs a bare Bolt app (SPEC §7)',
+    run: async () => (await import('./ack/index.js')).runAckBench(),
+  },
+  // Later: 'sla-sweep', 'monthly-review'.
+];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = wanted.filter((w) => !benches.some((b) => b.name === w));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: no benchmark named ${unknown.join(', ')}; there are: ${benches.map((b) => `${b.name} (${b.about})`).join(', ')}\n`);
+    process.exit(1);
+  }
+  const selected = wanted.length ? benches.filter((b) => wanted.includes(b.name)) : benches;
+  for (const b of selected) {
+    console.log(`── ${b.name}: ${b.about}`);
+    await b.run();
+    console.log('');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

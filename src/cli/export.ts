@@ -1,0 +1,78 @@
+// `export <audit|tickets>`: CSV to stdout, streamed in pages so a year of tickets fits in memory.
+import { DateTime } from 'luxon';
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '../platform/db.js';
+import { maskPhone } from '../modules/customers/phone.rules.js';
+
+export interface ExportOptions {
+  month?: string;
+  timezone: string;
+}
+
+/** One CSV cell: quoted when needed, and a leading = + - @ defused so spreadsheets do not run it. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = value instanceof Date ? value.toISOString() : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+
+/** Timestamps as ISO 8601 UTC whichever driver read them (a Date, or Postgres' text form). */
+function iso(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:?\d{2})?|Z)$/.test(value)) {
+    const normal = value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00');
+    const d = new Date(normal);
+    return Number.isNaN(d.getTime()) ? value : d.toISOString();
+  }
+  return value;
+}
+
+/** The month's bounds in the team's zone, or all time. */
+function monthRange(opts: ExportOptions): { from: string; to: string } {
+  if (!opts.month) return { from: '-infinity', to: 'infinity' };
+  const start = DateTime.fromISO(`${opts.month}-01`, { zone: opts.timezone });
+  return { from: start.toUTC().toISO()!, to: start.plus({ months: 1 }).toUTC().toISO()! };
+}
+
+type Exporter = { header: string[]; query: (range: { from: string; to: string }, afterId: number) => SQL; row: (r: any) => unknown[] };
+
+export const EXPORTS: Record<string, Exporter> = {
+  tickets: {
+    header: ['key', 'created_at', 'customer', 'site', 'caller', 'phone_masked', 'product', 'category', 'priority', 'title', 'state', 'assignee', 'expected_at', 'response_due_at', 'resolution_due_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'cause', 'fix', 'fault_category', 'cancel_reason'],
+    query: (r, afterId) => sql`select t.*, c.name as customer_name from tickets t join customers c on c.id = t.customer_id
+      where t.created_at >= ${r.from}::timestamptz and t.created_at < ${r.to}::timestamptz and t.id > ${afterId}
+      order by t.id limit 1000`,
+    row: (t) => [t.key, t.created_at, t.customer_name, t.site, t.caller_name, t.caller_phone ? maskPhone(t.caller_phone) : '', t.product, t.category, t.priority, t.title, t.state, t.assignee, t.expected_at, t.response_due_at, t.resolution_due_at, t.acknowledged_at, t.resolved_at, t.closed_at, t.cause, t.fix, t.fault_category, t.cancel_reason],
+  },
+  audit: {
+    // Ticket events and the audit log (refusals, reads of full customer data) in one time line.
+    header: ['at', 'actor', 'action', 'subject', 'outcome', 'from_state', 'to_state', 'note'],
+    query: (r, afterId) => sql`select * from (
+        select e.at, e.actor, 'ticket.' || e.kind as action, t.key as subject, 'ok' as outcome, e.from_state, e.to_state, e.note, e.id * 2 as seq
+          from ticket_events e join tickets t on t.id = e.ticket_id
+        union all
+        select a.at, a.actor, a.action, a.subject, a.outcome, null, null, null, a.id * 2 + 1 as seq from audit_log a
+      ) x where x.at >= ${r.from}::timestamptz and x.at < ${r.to}::timestamptz and x.seq > ${afterId}
+      order by x.seq limit 1000`,
+    row: (a) => [a.at, a.actor, a.action, a.subject, a.outcome, a.from_state, a.to_state, a.note],
+  },
+};
+
+/** Writes the named export as CSV. */
+export async function exportCsv(db: Db, name: string, opts: ExportOptions, out: NodeJS.WritableStream): Promise<number> {
+  const exporter = EXPORTS[name]!;
+  const range = monthRange(opts);
+  out.write(csvLine(exporter.header));
+  let after = 0;
+  let written = 0;
+  for (;;) {
+    const page = await rows<any>(db, exporter.query(range, after));
+    for (const r of page) out.write(csvLine(exporter.row(r).map(iso)));
+    written += page.length;
+    if (page.length < 1000) return written;
+    after = Number(page.at(-1).id ?? page.at(-1).seq);
+  }
+}

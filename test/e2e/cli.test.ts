@@ -1,0 +1,110 @@
+// The command line of SPEC §2, run as a user runs it: a separate process with the app's environment.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore, storeName, usingPostgres, type TestStore } from '../support/db.js';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { baseConfigYaml, SUPPORT } from '../support/harness.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+function runCli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+describe(`opsdesk command line (${storeName})`, () => {
+  let dir: string;
+  let slack: FakeSlack;
+  let store: TestStore | undefined;
+  let env: Record<string, string | undefined>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'opsdesk-cli-'));
+    slack = await startFakeSlack();
+    writeFileSync(join(dir, 'opsdesk.yml'), baseConfigYaml);
+    env = { DATA_DIR: join(dir, 'data'), OPSDESK_CONFIG: join(dir, 'opsdesk.yml'), SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.url };
+    if (usingPostgres) {
+      store = await openTestStore();
+      env.DATABASE_URL = store.url;
+    }
+  });
+  afterAll(async () => {
+    await store?.dispose();
+    await slack?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('migrates, seeds the demo, delivers its messages and exports CSV with masked phones', async () => {
+    expect((await runCli(['migrate'], env)).stdout).toContain('migrations applied');
+    const seeded = await runCli(['seed-demo'], env);
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).toContain('seeded 5 customers and 8 tickets');
+    expect(seeded.stdout).toMatch(/delivered \d+ Slack message/);
+    expect(slack.posted().filter((c) => c.args.channel === SUPPORT && !c.args.thread_ts)).toHaveLength(8);
+    const csv = await runCli(['export', 'tickets'], env);
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.trim().split('\r\n');
+    expect(lines).toHaveLength(9);
+    expect(lines[0]).toMatch(/^key,created_at,customer/);
+    expect(csv.stdout).toContain('138****5678');
+    expect(csv.stdout).not.toContain('13812345678');
+    const audit = await runCli(['export', 'audit', '--month', '2099-01'], env);
+    expect(audit.stdout.trim().split('\r\n')).toHaveLength(1); // header only: nothing happened that month
+  });
+
+  it('runs a job as of a given time, and running it again for the same time changes nothing', async () => {
+    const first = await runCli(['job', 'ticket-autoclose', '--at', '2099-01-01T00:00:00Z'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('{"closed":2}');
+    const again = await runCli(['job', 'ticket-autoclose', '--at', '2099-01-01T00:00:00Z'], env);
+    expect(again.stdout).toContain('{"closed":0}');
+  });
+
+  it('refuses bad arguments with a clear message and a non-zero exit', async () => {
+    const unknown = await runCli(['job', 'no-such-job'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('job expects one of');
+    const badAt = await runCli(['job', 'ticket-autoclose', '--at', 'tomorrow'], env);
+    expect(badAt.code).toBe(2);
+    expect(badAt.stderr).toContain('--at expects an ISO time');
+    const badMonth = await runCli(['export', 'tickets', '--month', '2026-13'], env);
+    expect(badMonth.stderr).toContain('--month expects YYYY-MM');
+    expect((await runCli(['frobnicate'], env)).stderr).toContain('unknown command');
+  });
+
+  it(usingPostgres ? 'works beside a running app when DATABASE_URL is set' : 'refuses to open the embedded store while the app holds it, saying what to do', async () => {
+    const holder = spawn('sleep', ['30']);
+    try {
+      mkdirSync(join(dir, 'data'), { recursive: true });
+      writeFileSync(join(dir, 'data', 'opsdesk.lock'), JSON.stringify({ pid: holder.pid, holder: 'the opsdesk app' }));
+      const res = await runCli(['job', 'ticket-autoclose'], env);
+      if (usingPostgres) {
+        expect(res.code).toBe(0);
+        expect(res.stdout).toContain('ticket-autoclose at');
+      } else {
+        expect(res.code).toBe(3);
+        expect(res.stderr).toContain(`in use by the opsdesk app (pid ${holder.pid})`);
+        expect(res.stderr).toContain('DATABASE_URL');
+      }
+    } finally {
+      holder.kill();
+      rmSync(join(dir, 'data', 'opsdesk.lock'), { force: true });
+    }
+  });
+});
