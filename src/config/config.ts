@@ -81,6 +81,10 @@ export function parseConfig(
     if (issue.code === 'unrecognized_keys') {
       path = [...issue.path, issue.keys[0]!];
       message = `unknown key (expected one of the documented keys; see opsdesk.example.yml)`;
+    } else if (issue.code === 'invalid_key') {
+      message = issue.issues[0]?.message ?? message;
+    } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+      message = `is required (expected ${issue.expected})`;
     }
     throw new ConfigError(`${where(path)}: ${message}`);
   }
@@ -120,14 +124,15 @@ export function parseConfig(
   };
 }
 
-/** The YAML node at a key path, or the closest ancestor that exists. */
+/** The YAML node at a key path (the key itself for map entries), or the closest ancestor that exists. */
 function nodeAt(root: Node | null, path: readonly PropertyKey[]): Node | null {
   let node: Node | null = root;
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
       if (!pair) return node;
-      node = (pair.value as Node | null) ?? (pair.key as Node);
+      // Point at the key: a block value starts on the next line, the key is where the reader looks.
+      node = i === path.length - 1 ? (pair.key as Node) : ((pair.value as Node | null) ?? (pair.key as Node));
     } else if (isSeq(node) && typeof key === 'number') {
       const item = node.items[key] as Node | undefined;
       if (!item) return node;

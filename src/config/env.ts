@@ -31,14 +31,14 @@ const envSchema = z.object({
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, 'a bot token starting with xoxb-')),
   SLACK_SIGNING_SECRET: optional(z.string().min(8, 'the signing secret from Basic Information')),
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, 'an app-level token starting with xapp-')),
-  SLACK_API_URL: optional(z.url({ message: 'an http(s) URL ending in /api/' })),
+  SLACK_API_URL: optional(z.url({ protocol: /^https?$/, message: 'an http(s) URL ending in /api/' })),
   PORT: optional(z.string().regex(/^\d{1,5}$/, 'a port number')).transform((v) => Number(v ?? 3000)),
   DATABASE_URL: optional(
     z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'a connection string like postgres://user@host:5432/db'),
   ),
   DATA_DIR: optional(z.string()),
   OPSDESK_CONFIG: optional(z.string()),
-  PUBLIC_URL: optional(z.url({ message: 'an http(s) URL such as https://ops.example.com' })),
+  PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: 'an http(s) URL such as https://ops.example.com' })),
   TZ_DEFAULT: optional(z.string().refine(isZone, 'an IANA time zone such as Asia/Shanghai')),
   LOCALE_DEFAULT: optional(z.enum(['en', 'zh-CN'], { message: 'en or zh-CN' })),
 });
