@@ -3,7 +3,11 @@
 import { WebClient } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
 import type { Config } from './config/config.js';
+import { registerHomeListeners } from './modules/home/slack/listeners.js';
+import { UserLocales } from './modules/home/prefs.js';
+import { ticketsHomeSection } from './modules/tickets/slack/home.js';
 import { registerTicketListeners } from './modules/tickets/slack/listeners.js';
+import type { ListenerDeps } from './slack/deps.js';
 import { slackTicketNotifier, ticketPostedHook } from './modules/tickets/slack/notifier.js';
 import type { TicketDeps } from './modules/tickets/tickets.service.js';
 import { OutboxWorker } from './outbox/worker.js';
@@ -90,7 +94,10 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
   app.error(async (err) => {
     logger.error({ err }, 'unhandled error in a Slack listener');
   });
-  registerTicketListeners(app, { db: store.db, config, tr, logger, tickets: ticketDeps });
+  const locales = new UserLocales(store.db, config.locale);
+  const listenerDeps: ListenerDeps = { db: store.db, config, tr, trFor: (user) => locales.translatorFor(user), logger, tickets: ticketDeps };
+  registerTicketListeners(app, listenerDeps);
+  registerHomeListeners(app, listenerDeps, locales, [ticketsHomeSection(store.db)]);
 
   const port = await startSlackApp(app, opts.port);
   worker.start();

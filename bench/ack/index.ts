@@ -4,7 +4,9 @@
 // Env: BENCH_ROUNDS (rounds per app, default 5), BENCH_REQUESTS (measured per round, default 1000),
 // BENCH_WARMUP (per round, default 100), BENCH_CONCURRENCY (default 50), BENCH_TICKETS (seeded,
 // default 200), BENCH_DATABASE_URL (Postgres server; default embedded PGlite in a temp dir),
-// BENCH_MIX=help (a probe: only `/ticket help`, no work behind the ack; default the ticket mix),
+// BENCH_MIX=help (a probe: only `/ticket help`, no work behind the ack) or only:<label>[,…] (a
+// probe: only those kinds of the ticket mix, e.g. 'only:cmd list'); default the ticket mix,
+// BENCH_PACE_MS=<ms> (a probe: each of the load's workers pauses this long between requests),
 // BENCH_CPU_PROFILE=<dir> (writes a V8 CPU profile of this process per app and round there).
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -12,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildMix, MIX_KINDS, SIGNING_SECRET, type MixKind, type LoadJob, type LoadResult, type SeededTicket } from './mix.js';
+import { buildMix, isMixKind, SIGNING_SECRET, type LoadJob, type LoadResult, type SeededTicket } from './mix.js';
 import { startServers, workDone, type Servers, type Target } from './servers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,8 +84,8 @@ export async function runAckBench(): Promise<void> {
   const warmup = envInt('BENCH_WARMUP', 100);
   const concurrency = envInt('BENCH_CONCURRENCY', 50);
   const ticketCount = envInt('BENCH_TICKETS', 200);
-  const mix = (process.env.BENCH_MIX || 'tickets') as MixKind;
-  if (!MIX_KINDS.includes(mix)) throw new Error(`BENCH_MIX must be one of ${MIX_KINDS.join(', ')}, not ${mix}`);
+  const mix = process.env.BENCH_MIX || 'tickets';
+  if (!isMixKind(mix)) throw new Error(`BENCH_MIX must be tickets, help or only:<label>[,<label>], not ${mix}`);
   const started = Date.now();
 
   let servers: Servers | undefined;
@@ -95,7 +97,7 @@ export async function runAckBench(): Promise<void> {
     servers = await startServers({ tickets: ticketCount });
     const s = servers;
     console.log(
-      `ack: ${rounds} rounds × ${requests} requests (+${warmup} warm-up) per app at ${concurrency} in flight; mix ${mix}; ` +
+      `ack: ${rounds} rounds × ${requests} requests (+${warmup} warm-up) per app at ${concurrency} in flight; mix ${mix}; ${process.env.BENCH_PACE_MS ? `paced ${process.env.BENCH_PACE_MS} ms; ` : ''}` +
         `store ${s.storeLabel}; ${s.seeded.length} tickets seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
@@ -124,6 +126,7 @@ export async function runAckBench(): Promise<void> {
         concurrency,
         warmup: specs.slice(0, warm),
         measured: specs.slice(warm),
+        paceMs: Number(process.env.BENCH_PACE_MS ?? 0) || 0,
         requestTimeoutMs: 10_000,
         deadlineMs: 60_000,
       });

@@ -112,6 +112,7 @@ async function runPhase(r: TimedRequester, specs: RequestSpec[], job: LoadJob, d
         errors++;
         if (errorSamples.length < 5) errorSamples.push(`${spec.label}: ${err instanceof Error ? err.message : String(err)}`);
       }
+      if (job.paceMs) await new Promise((resolve) => setTimeout(resolve, job.paceMs));
     }
   };
   await Promise.all(Array.from({ length: job.concurrency }, worker));

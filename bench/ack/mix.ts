@@ -40,6 +40,8 @@ export interface LoadJob {
   /** Sent first at the same concurrency; not measured. */
   warmup: RequestSpec[];
   measured: RequestSpec[];
+  /** Pause after each response before that worker sends again (a probe; 0 = closed loop). */
+  paceMs?: number;
   /** Per request; a request slower than this counts as an error. */
   requestTimeoutMs: number;
   /** For the whole job: past it the load process stops sending and reports what it has. */
@@ -87,8 +89,9 @@ export function prng(seed: number): () => number {
   };
 }
 
-export type MixKind = 'tickets' | 'help';
-export const MIX_KINDS: readonly MixKind[] = ['tickets', 'help'];
+/** 'tickets' (the benchmark), 'help' (a probe) or 'only:<label>[,<label>]' (a probe: part of the ticket mix). */
+export type MixKind = 'tickets' | 'help' | `only:${string}`;
+export const isMixKind = (s: string): s is MixKind => s === 'tickets' || s === 'help' || s.startsWith('only:');
 
 /**
  * The request mix, half slash commands and half ticket buttons, all of which ack first and then
@@ -110,6 +113,12 @@ export function buildMix(n: number, seed: number, fresh: SeededTicket[], any: Se
     // A probe, not the benchmark: opsdesk's whole pipeline with no work behind the ack but one
     // respond(), the same shape as the bare app.
     return Array.from({ length: n }, () => ({ kind: 'command', label: 'cmd help', text: 'help', user: users.alice, channelId: SUPPORT }));
+  }
+  if (kind.startsWith('only:')) {
+    const labels = kind.slice(5).split(',');
+    const out: RequestSpec[] = [];
+    for (let s = seed; out.length < n; s += 7919) out.push(...buildMix(n, s, fresh, any).filter((r) => labels.includes(r.label)));
+    return out.slice(0, n);
   }
   const rand = prng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;

@@ -4,3 +4,4 @@ export * from './counters.table.js';
 export * from '../outbox/outbox.table.js';
 export * from '../modules/customers/customers.table.js';
 export * from '../modules/tickets/tickets.table.js';
+export * from '../modules/home/home.table.js';

@@ -8,7 +8,10 @@ import type { TicketDeps } from '../modules/tickets/tickets.service.js';
 export interface ListenerDeps {
   db: Db;
   config: Config;
+  /** The workspace language, for channel messages. */
   tr: Translate;
+  /** A user's own language, for what only they see: modals, ephemeral answers, Home. */
+  trFor(userId: string): Promise<Translate>;
   logger: Logger;
   tickets: TicketDeps;
 }

@@ -1,5 +1,6 @@
 // `/ticket`: the form, `list`, `mine`, `OPS-2026-12` and `help`.
 import { audit } from '../../../platform/audit.js';
+import type { Translate } from '../../../platform/i18n.js';
 import type { BoltApp } from '../../../slack/app.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { writeMetadata } from '../../../slack/metadata.js';
@@ -12,9 +13,10 @@ import * as views from './views.js';
 const LIST_LIMIT = 50;
 
 export function registerTicketCommand(app: BoltApp, deps: ListenerDeps): void {
-  const { tr, logger, db } = deps;
+  const { logger, db } = deps;
   app.command('/ticket', async ({ command, ack, respond, client }) => {
     await ack();
+    const tr = await deps.trFor(command.user_id);
     const text = command.text.trim();
     const word = text.toLowerCase();
     const user = command.user_id;
@@ -30,7 +32,7 @@ export function registerTicketCommand(app: BoltApp, deps: ListenerDeps): void {
         const list = await store.listOpenAssignedTo(db, user, LIST_LIMIT);
         await tellUser(target, tr('ticket.list.heading_mine'), views.ticketList(tr('ticket.list.heading_mine'), list, tr));
       } else if (parseTicketKey(text)) {
-        await showDetails(deps, parseTicketKey(text)!, user, target);
+        await showDetails(deps, tr, parseTicketKey(text)!, user, target);
       } else {
         const view = views.createTicketModal(
           { title: text || undefined, categories: deps.config.tickets.categories, products: deps.config.tickets.products, privateMetadata: writeMetadata({ channel: command.channel_id }) },
@@ -45,8 +47,8 @@ export function registerTicketCommand(app: BoltApp, deps: ListenerDeps): void {
 }
 
 /** Details with the timeline; the full phone number only for the assignee, and that read is audited. */
-async function showDetails(deps: ListenerDeps, key: string, user: string, target: ReplyTarget): Promise<void> {
-  const { db, tr } = deps;
+async function showDetails(deps: ListenerDeps, tr: Translate, key: string, user: string, target: ReplyTarget): Promise<void> {
+  const { db } = deps;
   const ticket = await store.getTicketByKey(db, key);
   if (!ticket) return tellUser(target, tr('ticket.not_found', { key }));
   const [events, steps] = await Promise.all([store.listTicketEvents(db, ticket.id), store.listRemoteSteps(db, ticket.id)]);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { option } from '../../../slack/blocks.js';
 import type { BoltApp } from '../../../slack/app.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
+import type { Translate } from '../../../platform/i18n.js';
 import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
 import { ViewState } from '../../../slack/view-state.js';
 import { searchCustomers } from '../../customers/customers.store.js';
@@ -22,12 +23,13 @@ const createMeta = z.object({ channel: z.string().optional(), originChannel: z.s
 
 /** Registers /ticket, the message shortcut, the ticket buttons and the ticket modals. */
 export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void {
-  const { tr, logger } = deps;
+  const { logger } = deps;
   registerTicketCommand(app, deps);
 
   app.shortcut(OPEN_TICKET_SHORTCUT, async ({ shortcut, ack, client }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
+    const tr = await deps.trFor(shortcut.user.id);
     const meta = { channel: shortcut.channel.id, originChannel: shortcut.channel.id, originTs: shortcut.message.ts };
     const view = views.createTicketModal(
       { description: shortcut.message.text ?? '', categories: deps.config.tickets.categories, products: deps.config.tickets.products, privateMetadata: writeMetadata(meta) },
@@ -58,6 +60,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
       expectedAt: s.dateTime(FORM.expected),
     };
     const problems = validateTicketDraft(draft, deps.tickets.clock.now(), deps.config.tickets.categories, (p) => normalizePhone(p) !== undefined);
+    const tr = await deps.trFor(body.user.id);
     if (Object.keys(problems).length > 0) {
       await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(problems).map(([f, p]) => [f, tr(p.key, p.params)])) });
       return;
@@ -90,6 +93,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
     app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS[action], async ({ ack, body, action: button, respond, client }) => {
       await ack();
       const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
+      const tr = await deps.trFor(body.user.id);
       try {
         const { id, v } = buttonValue.parse(JSON.parse(button.value ?? '{}'));
         await run(id, body.user.id, v);
@@ -105,6 +109,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
     app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS[action], async ({ ack, body, action: button, respond, client }) => {
       await ack();
       const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
+      const tr = await deps.trFor(body.user.id);
       try {
         const { id, v } = buttonValue.parse(JSON.parse(button.value ?? '{}'));
         const ticket = await service.prepareAction(deps.tickets, id, body.user.id, action, v);
@@ -127,6 +132,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
   app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS.phone, async ({ ack, body, action: button, respond, client }) => {
     await ack();
     const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
+    const tr = await deps.trFor(body.user.id);
     try {
       const { id } = buttonValue.parse(JSON.parse(button.value ?? '{}'));
       const { ticket, phone } = await service.revealPhone(deps.tickets, id, body.user.id);
@@ -137,10 +143,11 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
   });
 
   /** A modal submission: field errors go back into the modal, anything else to the user. */
-  const submission = (callbackId: string, run: (s: ViewState, meta: z.infer<typeof actionMeta>, user: string) => Promise<unknown>, precheck?: (s: ViewState) => Record<string, string> | undefined) => {
+  const submission = (callbackId: string, run: (s: ViewState, meta: z.infer<typeof actionMeta>, user: string) => Promise<unknown>, precheck?: (s: ViewState, tr: Translate) => Record<string, string> | undefined) => {
     app.view(callbackId, async ({ ack, view, body, client }) => {
       const s = new ViewState(view.state.values as never);
-      const errors = precheck?.(s);
+      const tr = await deps.trFor(body.user.id);
+      const errors = precheck?.(s, tr);
       if (errors && Object.keys(errors).length > 0) {
         await ack({ response_action: 'errors', errors });
         return;
@@ -155,7 +162,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
       }
     });
   };
-  const required = (...blocks: string[]) => (s: ViewState) =>
+  const required = (...blocks: string[]) => (s: ViewState, tr: Translate) =>
     Object.fromEntries(blocks.filter((b) => !s.text(b) && !s.selected(b) && !s.user(b)).map((b) => [b, tr('error.required')]));
 
   submission(TICKET_VIEWS.assign, (s, m, user) => service.assignTicket(deps.tickets, m.id, user, s.user(FORM.assignee)!, m.v), required(FORM.assignee));
@@ -170,6 +177,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
   app.view(TICKET_VIEWS.consent, async ({ ack, view, body, client }) => {
     const s = new ViewState(view.state.values as never);
     const meta = readMetadata(actionMeta, view.private_metadata);
+    const tr = await deps.trFor(body.user.id);
     const consent = { consentedBy: s.text(FORM.consentedBy) ?? '', method: s.selected(FORM.consentMethod) ?? '', consentedAt: s.dateTime(FORM.consentedAt) ?? deps.tickets.clock.now() };
     const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
     try {
