@@ -8,12 +8,13 @@ import { UserLocales } from './modules/home/prefs.js';
 import { ticketsHomeSection } from './modules/tickets/slack/home.js';
 import { registerTicketListeners } from './modules/tickets/slack/listeners.js';
 import type { ListenerDeps } from './slack/deps.js';
-import { slackTicketNotifier, ticketPostedHook } from './modules/tickets/slack/notifier.js';
+import { ticketPostedHook } from './modules/tickets/slack/notifier.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { buildServices, type Services } from './services.js';
 import type { TicketDeps } from './modules/tickets/tickets.service.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { rows, type Store } from './platform/db.js';
-import { translator } from './platform/i18n.js';
 import type { Logger } from './platform/logger.js';
 import { createSlackApp, jsonRoute, startSlackApp, type BoltApp } from './slack/app.js';
 import { InFlight, requestLog } from './slack/middleware.js';
@@ -27,6 +28,8 @@ export interface OpsdeskOptions {
   clock?: Clock;
   /** Outbox poll interval when nobody kicks the worker. */
   outboxPollMs?: number;
+  /** Run the scheduled jobs in this process (default true; tests drive jobs with an injected clock). */
+  scheduler?: boolean;
 }
 
 export interface Opsdesk {
@@ -34,6 +37,7 @@ export interface Opsdesk {
   app: BoltApp;
   worker: OutboxWorker;
   ticketDeps: TicketDeps;
+  services: Services;
   /** Resolves when no Slack handler is running (work after ack included). */
   idle(timeoutMs?: number): Promise<void>;
   /** Stops taking requests, finishes handlers and outbox sends. Does not close the store. */
@@ -48,7 +52,6 @@ export function outboxClient(botToken: string, apiUrl?: string): WebClient {
 export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
   const { config, store, logger } = opts;
   const clock = opts.clock ?? systemClock;
-  const tr = translator(config.locale);
   const worker = new OutboxWorker({
     db: store.db,
     client: outboxClient(opts.slack.botToken, opts.slack.apiUrl),
@@ -57,7 +60,8 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
     postedHooks: [ticketPostedHook],
     pollMs: opts.outboxPollMs,
   });
-  const ticketDeps: TicketDeps = { db: store.db, clock, config, notify: slackTicketNotifier(clock, tr), queued: () => worker.kick() };
+  const services = buildServices({ db: store.db, config, clock, logger, queued: () => worker.kick() });
+  const ticketDeps = services.tickets;
 
   const inFlight = new InFlight();
   const app = createSlackApp({
@@ -95,22 +99,25 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
     logger.error({ err }, 'unhandled error in a Slack listener');
   });
   const locales = new UserLocales(store.db, config.locale);
-  const listenerDeps: ListenerDeps = { db: store.db, config, tr, trFor: (user) => locales.translatorFor(user), logger, tickets: ticketDeps };
+  const listenerDeps: ListenerDeps = { db: store.db, config, tr: services.tr, trFor: (user) => locales.translatorFor(user), logger, tickets: ticketDeps };
   registerTicketListeners(app, listenerDeps);
   registerHomeListeners(app, listenerDeps, locales, [ticketsHomeSection(store.db)]);
 
   const port = await startSlackApp(app, opts.port);
   worker.start();
+  const scheduler = opts.scheduler === false ? undefined : startScheduler(services);
   let stopped: Promise<void> | undefined;
   return {
     port,
     app,
     worker,
     ticketDeps,
+    services,
     idle: (timeoutMs = 5_000) => inFlight.idle(timeoutMs),
     stop: () =>
       (stopped ??= (async () => {
         await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));
+        await scheduler?.stop();
         await inFlight.idle(10_000);
         await worker.stop();
         await worker.drain(5_000).catch(() => 0);

@@ -4,12 +4,12 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { EnvError, loadEnv, type Env } from '../config/env.js';
 import { outboxClient } from '../app.js';
 import { JOBS, PLANNED_JOBS } from '../jobs/registry.js';
-import { slackTicketNotifier, ticketPostedHook } from '../modules/tickets/slack/notifier.js';
-import type { TicketDeps } from '../modules/tickets/tickets.service.js';
+import { ticketPostedHook } from '../modules/tickets/slack/notifier.js';
+import { runJob } from '../jobs/runner.js';
+import { buildServices } from '../services.js';
 import { OutboxWorker } from '../outbox/worker.js';
 import { ManualClock, systemClock, type Clock } from '../platform/clock.js';
 import { openStore, type Store } from '../platform/db.js';
-import { translator } from '../platform/i18n.js';
 import { createLogger } from '../platform/logger.js';
 import { lockDataDir, StoreBusyError } from '../platform/store-lock.js';
 import { exportCsv, EXPORTS } from './export.js';
@@ -92,15 +92,18 @@ async function main(argv: string[]): Promise<void> {
     const worker = env.slackBotToken
       ? new OutboxWorker({ db: store.db, client: outboxClient(env.slackBotToken, env.slackApiUrl), clock, logger, postedHooks: [ticketPostedHook] })
       : undefined;
-    const tickets: TicketDeps = { db: store.db, clock, config, notify: slackTicketNotifier(clock, translator(config.locale)), queued: () => {} };
+    const services = buildServices({ db: store.db, config, clock, logger, queued: () => {} });
+    let exitCode = 0;
     if (command === 'seed-demo') {
-      const counts = await seedDemo(tickets);
+      const counts = await seedDemo(services.tickets);
       process.stdout.write(`seeded ${counts.customers} customers and ${counts.tickets} tickets\n`);
     } else {
-      const started = performance.now();
-      const counts = await JOBS[arg!]!.run({ db: store.db, config, logger, tickets, at: clock.now(), args: { name: values.name } });
-      logger.info({ job: arg, slot: clock.now().toISOString(), counts, ms: Math.round(performance.now() - started) }, 'job run');
-      process.stdout.write(`${arg} at ${clock.now().toISOString()}: ${JSON.stringify(counts)}\n`);
+      const result = await runJob(services, arg!, clock.now(), 'manual', { name: values.name });
+      if (result.outcome === 'ok') process.stdout.write(`${arg} at ${clock.now().toISOString()}: ${JSON.stringify(result.counts)}\n`);
+      else if (result.outcome === 'failed') {
+        process.stderr.write(`opsdesk: ${arg} failed: ${result.error}\n`);
+        exitCode = 1;
+      }
     }
     if (worker) {
       const sent = await worker.drain(60_000);
@@ -108,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
     } else {
       process.stdout.write('SLACK_BOT_TOKEN is not set: messages stay queued until the app delivers them\n');
     }
+    process.exitCode = exitCode;
   } finally {
     await store.close();
     release();

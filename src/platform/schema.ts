@@ -2,6 +2,7 @@
 export * from './audit.table.js';
 export * from './counters.table.js';
 export * from '../outbox/outbox.table.js';
+export * from '../jobs/job-runs.table.js';
 export * from '../modules/customers/customers.table.js';
 export * from '../modules/tickets/tickets.table.js';
 export * from '../modules/home/home.table.js';

@@ -10,6 +10,10 @@ import { SlackRequester, startResponseUrlSink, type ResponseUrlSink } from './sl
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const SUPPORT = 'C0SUPPORT';
 export const ESCALATION = 'C0ESCALATE';
+export const DISPATCH = 'C0DISPATCH';
+export const ONCALL = 'C0ONCALL';
+export const REVIEW = 'C0REVIEW';
+export const PATROL = 'C0PATROL';
 export const users = {
   alice: { id: 'U0ALICE', name: 'alice' }, // engineer
   bob: { id: 'U0BOB', name: 'bob' }, // engineer
@@ -24,6 +28,10 @@ locale: en
 channels:
   support: ${SUPPORT}
   escalation: ${ESCALATION}
+  dispatch: ${DISPATCH}
+  oncall: ${ONCALL}
+  review: ${REVIEW}
+  patrol: ${PATROL}
 roles:
   supervisors: [${users.sam.id}]
   dispatchers: [${users.dora.id}]
@@ -54,6 +62,7 @@ export async function startHarness(opts: { yaml?: string; now?: string } = {}): 
     port: 0,
     clock,
     outboxPollMs: 25,
+    scheduler: false,
     slack: { botToken: slack.token, signingSecret: SIGNING_SECRET, apiUrl: slack.url },
   });
   const requester = new SlackRequester({ baseUrl: `http://127.0.0.1:${opsdesk.port}`, signingSecret: SIGNING_SECRET, responseUrl: sink.url });

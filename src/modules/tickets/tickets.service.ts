@@ -40,11 +40,16 @@ export interface TicketNotifier {
   changed(tx: Db, ticket: TicketWithCustomer, change: TicketChange): Promise<void>;
 }
 
+/** Work other modules attach to a new ticket, in its creating transaction (P1 urgent path, paging). */
+export type TicketCreatedHook = (tx: Db, ticket: TicketWithCustomer) => Promise<void>;
+
 export interface TicketDeps {
   db: Db;
   clock: Clock;
   config: Config;
   notify: TicketNotifier;
+  /** Run in the creating transaction after the ticket's own message is queued. */
+  onCreated?: TicketCreatedHook[];
   /** Called after a commit that queued messages, to wake the outbox worker. */
   queued: () => void;
 }
@@ -108,6 +113,7 @@ export async function openTicket(
     await store.insertEvent(tx, { ticketId: row.id, at: now, actor, kind: 'created', toState: 'new' });
     const ticket = { ...row, customerName: customer.name };
     await deps.notify.created(tx, ticket);
+    for (const hook of deps.onCreated ?? []) await hook(tx, ticket);
     return ticket;
   });
   if (!created) return (await store.getTicketByRequestKey(db, opts.requestKey!))!;
