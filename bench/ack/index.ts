@@ -9,7 +9,7 @@
 // BENCH_PACE_MS=<ms> (a probe: each of the load's workers pauses this long between requests),
 // BENCH_CPU_PROFILE=<dir> (writes a V8 CPU profile of this process per app and round there).
 import { spawn } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
@@ -38,22 +38,42 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Runs the load process once against a target and returns what it measured. */
-function runLoad(job: LoadJob): Promise<LoadResult> {
+/**
+ * Runs the load process once against a target and returns what it measured, with this process's
+ * CPU time and event-loop utilisation over the measured phase only.
+ */
+function runLoad(job: LoadJob): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', LOAD], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
+    let buffered = '';
     let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    let cpu0: NodeJS.CpuUsage | undefined;
+    let elu0: EventLoopUtilization | undefined;
+    let result: Measured | undefined;
+    child.stdout.on('data', (c: Buffer) => {
+      buffered += c.toString('utf8');
+      let nl;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl).trim();
+        buffered = buffered.slice(nl + 1);
+        if (!line) continue;
+        const msg = JSON.parse(line) as { phase: 'measure' } | LoadResult;
+        if ('phase' in msg) {
+          cpu0 = process.cpuUsage();
+          elu0 = performance.eventLoopUtilization();
+        } else {
+          const cpu = process.cpuUsage(cpu0);
+          const elu = performance.eventLoopUtilization(elu0).utilization;
+          result = { ...msg, cpuMsPerReq: (cpu.user + cpu.system) / 1000 / Math.max(1, msg.count), elu };
+        }
+      }
+    });
     child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`load process exited with ${code}: ${err.trim()}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as LoadResult);
-      } catch {
-        reject(new Error(`load process printed no result: ${out.slice(0, 300)} ${err.slice(0, 300)}`));
-      }
+      if (!result) return reject(new Error(`load process printed no result: ${buffered.slice(0, 300)} ${err.slice(0, 300)}`));
+      resolve(result);
     });
     child.stdin.end(JSON.stringify(job));
   });
@@ -117,8 +137,6 @@ export async function runAckBench(): Promise<void> {
         await session.post('Profiler.setSamplingInterval', { interval: 200 });
         await session.post('Profiler.start');
       }
-      const elu0 = performance.eventLoopUtilization();
-      const cpu0 = process.cpuUsage();
       const result = await runLoad({
         baseUrl: target.baseUrl,
         signingSecret: SIGNING_SECRET,
@@ -130,17 +148,13 @@ export async function runAckBench(): Promise<void> {
         requestTimeoutMs: 10_000,
         deadlineMs: 60_000,
       });
-      // Includes the load process's start-up and warm-up, when this process idles or warms: a
-      // rough figure, for comparing the two apps with each other.
-      const cpu = process.cpuUsage(cpu0);
-      const elu = performance.eventLoopUtilization(elu0).utilization;
       if (session && profileDir) {
         const { profile } = await session.post('Profiler.stop');
         session.disconnect();
         mkdirSync(profileDir, { recursive: true });
         writeFileSync(join(profileDir, `ack-${target.name}-round${round}.cpuprofile`), JSON.stringify(profile));
       }
-      return { ...result, cpuMsPerReq: (cpu.user + cpu.system) / 1000 / (measured + warm), elu };
+      return result;
     };
 
     // A throw-away round each, so both apps are JIT-warm before anything counts.
@@ -149,6 +163,8 @@ export async function runAckBench(): Promise<void> {
 
     const results: Round[] = [];
     console.log('');
+    console.log('latency: send → HTTP response (the ack), at the load process; cpu ms/req and ELU: this process');
+    console.log('(the app under test + the fake Slack + the response_url sink) over the measured phase');
     console.log(`round  app        p50 ms   p90 ms   p99 ms   max ms    req/s  errors  cpu ms/req   ELU`);
     for (let r = 1; r <= rounds; r++) {
       const bare = await load(s.targets.bare, r, requests, warmup);

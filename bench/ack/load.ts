@@ -1,6 +1,6 @@
 // The load process of the ack benchmark. Reads a LoadJob (JSON) on stdin, keeps exactly
 // `concurrency` signed Slack requests in flight against 127.0.0.1, and prints one LoadResult
-// (JSON) line on stdout. The time measured per request is from sending it to the end of the HTTP
+// (JSON) line on stdout, after a {"phase":"measure"} line when the warm-up is over. The time measured per request is from sending it to the end of the HTTP
 // response: with Bolt's HTTP receiver that is the ack.
 //
 //   node --import tsx bench/ack/load.ts < job.json
@@ -138,8 +138,9 @@ async function main(): Promise<void> {
   hardStop.unref();
 
   await runPhase(r, job.warmup, job, deadline, false);
+  // Tells the parent the measured phase starts now (it samples its own CPU from here).
+  process.stdout.write(`${JSON.stringify({ phase: 'measure' })}\n`);
   const m = await runPhase(r, job.measured, job, deadline, true);
-  agent.destroy();
 
   const count = m.latencies.length;
   const byLabel: LoadResult['byLabel'] = {};
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
     byLabel,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+  agent.destroy();
 }
 
 main().catch((err: unknown) => {

@@ -43,6 +43,8 @@ export interface TicketNotifier {
 /** Work other modules attach to a new ticket, in its creating transaction (P1 urgent path, paging). */
 export type TicketCreatedHook = (tx: Db, ticket: TicketWithCustomer) => Promise<void>;
 
+export type TicketGuard = (tx: Db, ticket: Ticket, action: TicketAction, actor: string) => Promise<void>;
+
 export interface TicketDeps {
   db: Db;
   clock: Clock;
@@ -50,6 +52,8 @@ export interface TicketDeps {
   notify: TicketNotifier;
   /** Run in the creating transaction after the ticket's own message is queued. */
   onCreated?: TicketCreatedHook[];
+  /** Checks other modules add to a change (e.g. no resolve while a visit order is open); throw a DomainError to refuse. */
+  guards?: TicketGuard[];
   /** Called after a commit that queued messages, to wake the outbox worker. */
   queued: () => void;
 }
@@ -332,6 +336,7 @@ async function transition(
       if (!t) throw new DomainError('not_found', 'ticket.not_found', { key: String(ticketId) });
       refusal = checkAction(config, t, actor, action, version);
       if (refusal) throw refusal;
+      for (const guard of deps.guards ?? []) await guard(tx, t, action, actor);
       const step = await apply(t, tx);
       const to = nextState(action, t.state) ?? t.state;
       await store.updateTicket(tx, t.id, { ...step.patch, state: to, updatedAt: now });

@@ -72,6 +72,7 @@ export const coreEn = {
   'ticket.button.reopen': 'Reopen',
   'ticket.button.cancel': 'Cancel ticket',
   'ticket.button.phone': 'Show phone',
+  'ticket.button.request_visit': 'Request visit',
 
   'ticket.reply.created': '{user} opened the ticket',
   'ticket.reply.take': '{user} took the ticket',
@@ -233,6 +234,7 @@ export const coreZh: Record<keyof typeof coreEn, string> = {
   'ticket.button.reopen': '重新打开',
   'ticket.button.cancel': '取消工单',
   'ticket.button.phone': '查看电话',
+  'ticket.button.request_visit': '申请上门',
 
   'ticket.reply.created': '{user} 创建了工单',
   'ticket.reply.take': '{user} 接单',

@@ -11,6 +11,8 @@ export const TICKET_ACTIONS = {
   reopen: 'ticket.reopen',
   cancel: 'ticket.cancel',
   phone: 'ticket.phone',
+  /** Handled by the visits module: opens the visit-order form prefilled from the ticket. */
+  requestVisit: 'ticket.request_visit',
   customerPick: 'ticket.customer_pick',
 } as const;
 

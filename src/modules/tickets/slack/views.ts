@@ -47,6 +47,7 @@ export function ticketMessage(t: TicketWithCustomer, tr: Translate): { text: str
   const origin = t.originChannel && t.originMessageTs ? ` · ${tr('ticket.from_message', { link: `<https://slack.com/archives/${t.originChannel}/p${t.originMessageTs.replace('.', '')}|${tr('ticket.origin_link')}>` })}` : '';
   blocks.push(context([`${tr('ticket.opened_by', { user: mention(t.createdBy) })} ${slackDate(t.createdAt)}${origin}`]));
   const buttons = buttonsFor(t.state).map((a) => button(tr(`ticket.button.${a}` as MessageKey), TICKET_ACTIONS[a], buttonValue(t), a === 'take' || a === 'resolve' ? 'primary' : undefined));
+  if (['acknowledged', 'in_progress', 'waiting_customer'].includes(t.state)) buttons.push(button(tr('ticket.button.request_visit'), TICKET_ACTIONS.requestVisit, buttonValue(t)));
   if (t.callerPhone && t.state !== 'closed' && t.state !== 'cancelled') buttons.push(button(tr('ticket.button.phone'), TICKET_ACTIONS.phone, buttonValue(t)));
   if (buttons.length > 0) blocks.push(actions(`ticket.actions.${t.id}`, buttons));
   return { text: `${t.priority} ${escapeMrkdwn(title)} — ${stateLabel(tr, t.state)}`, blocks };
