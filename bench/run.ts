@@ -13,7 +13,16 @@ const benches: Bench[] = [
     about: 'slash-command and button ack latency/throughput vs a bare Bolt app (SPEC §7)',
     run: async () => (await import('./ack/index.js')).runAckBench(),
   },
-  // Later: 'sla-sweep', 'monthly-review'.
+  {
+    name: 'sla-sweep',
+    about: 'one SLA sweep over 10k, 100k and 1M open tickets with 100 at risk (SPEC §7)',
+    run: async () => (await import('./sla-sweep/index.js')).runSlaSweepBench(),
+  },
+  {
+    name: 'monthly-review',
+    about: 'the review of one month over a year of 1,000,000 tickets with events in Postgres (SPEC §7: under 2 s)',
+    run: async () => (await import('./monthly-review/index.js')).runMonthlyReviewBench(),
+  },
 ];
 
 async function main(): Promise<void> {

@@ -7,8 +7,18 @@ import { registerHomeListeners } from './modules/home/slack/listeners.js';
 import { UserLocales } from './modules/home/prefs.js';
 import { ticketsHomeSection } from './modules/tickets/slack/home.js';
 import { registerTicketListeners } from './modules/tickets/slack/listeners.js';
+import { registerSlaListeners } from './modules/sla/slack/listeners.js';
+import { registerOncallListeners } from './modules/oncall/slack/listeners.js';
+import { oncallHomeSection } from './modules/oncall/slack/home.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { ticketPostedHook } from './modules/tickets/slack/notifier.js';
+import { visitPostedHook } from './modules/visits/slack/notifier.js';
+import { registerVisitListeners } from './modules/visits/slack/listeners.js';
+import { visitsHomeSection } from './modules/visits/slack/home.js';
+import { visitRoutes } from './modules/visits/web/routes.js';
+import { patrolsHomeSection, registerPatrolListeners } from './modules/patrols/slack/listeners.js';
+import { registerReviewListeners } from './modules/reviews/slack/listeners.js';
+import { slackFileUploader } from './modules/reviews/slack/notifier.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { buildServices, type Services } from './services.js';
 import type { TicketDeps } from './modules/tickets/tickets.service.js';
@@ -57,10 +67,17 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
     client: outboxClient(opts.slack.botToken, opts.slack.apiUrl),
     clock,
     logger: logger.child({ component: 'outbox' }),
-    postedHooks: [ticketPostedHook],
+    postedHooks: [ticketPostedHook, visitPostedHook],
     pollMs: opts.outboxPollMs,
   });
-  const services = buildServices({ db: store.db, config, clock, logger, queued: () => worker.kick() });
+  const services = buildServices({
+    db: store.db,
+    config,
+    clock,
+    logger,
+    queued: () => worker.kick(),
+    files: slackFileUploader(outboxClient(opts.slack.botToken, opts.slack.apiUrl)),
+  });
   const ticketDeps = services.tickets;
 
   const inFlight = new InFlight();
@@ -92,6 +109,7 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
         ].join('\n');
         return { status: 200, body, contentType: 'text/plain; version=0.0.4' };
       }),
+      ...visitRoutes(services.visits, logger),
     ],
   });
   app.use(requestLog(logger, inFlight));
@@ -101,7 +119,12 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
   const locales = new UserLocales(store.db, config.locale);
   const listenerDeps: ListenerDeps = { db: store.db, config, tr: services.tr, trFor: (user) => locales.translatorFor(user), logger, tickets: ticketDeps };
   registerTicketListeners(app, listenerDeps);
-  registerHomeListeners(app, listenerDeps, locales, [ticketsHomeSection(store.db)]);
+  registerSlaListeners(app, listenerDeps, services.sla);
+  registerOncallListeners(app, listenerDeps, services.oncall);
+  registerVisitListeners(app, listenerDeps, services.visits);
+  registerPatrolListeners(app, listenerDeps, services.patrols);
+  registerReviewListeners(app, listenerDeps, services.reviews, services.daily);
+  registerHomeListeners(app, listenerDeps, locales, [ticketsHomeSection(store.db), oncallHomeSection(services.oncall), visitsHomeSection(store.db), patrolsHomeSection(services.patrols)]);
 
   const port = await startSlackApp(app, opts.port);
   worker.start();

@@ -3,15 +3,22 @@ import { DateTime } from 'luxon';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../platform/db.js';
 import { maskPhone } from '../modules/customers/phone.rules.js';
+import type { Config } from '../config/config.js';
+import { REVIEW_CSV_HEADER, reviewCsvRows } from '../modules/reviews/reviews.csv.js';
 
 export interface ExportOptions {
   month?: string;
   timezone: string;
+  /** For exports computed from the configuration too (review: calendars for working days). */
+  config?: Pick<Config, 'timezone' | 'reports' | 'calendars'>;
+  now?: Date;
 }
 
 /** One CSV cell: quoted when needed, and a leading = + - @ defused so spreadsheets do not run it. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // A number is never a formula: "-4" stays a number a spreadsheet can sum.
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   let text = value instanceof Date ? value.toISOString() : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -37,7 +44,10 @@ function monthRange(opts: ExportOptions): { from: string; to: string } {
   return { from: start.toUTC().toISO()!, to: start.plus({ months: 1 }).toUTC().toISO()! };
 }
 
-type Exporter = { header: string[]; query: (range: { from: string; to: string }, afterId: number) => SQL; row: (r: any) => unknown[] };
+type PagedExporter = { header: string[]; query: (range: { from: string; to: string }, afterId: number) => SQL; row: (r: any) => unknown[] };
+/** An export computed whole (a month's figures), not paged through a table. */
+type ComputedExporter = { header: string[]; rows: (db: Db, opts: ExportOptions) => Promise<unknown[][]> };
+type Exporter = PagedExporter | ComputedExporter;
 
 export const EXPORTS: Record<string, Exporter> = {
   tickets: {
@@ -59,13 +69,24 @@ export const EXPORTS: Record<string, Exporter> = {
       order by x.seq limit 1000`,
     row: (a) => [a.at, a.actor, a.action, a.subject, a.outcome, a.from_state, a.to_state, a.note],
   },
+  review: {
+    // The monthly review's figures (last month without --month), as posted to the review channel.
+    header: REVIEW_CSV_HEADER,
+    rows: (db, opts) =>
+      reviewCsvRows(db, opts.config ?? { timezone: opts.timezone, reports: { daily_schedule: '' }, calendars: {} }, opts.month, opts.now ?? new Date()),
+  },
 };
 
 /** Writes the named export as CSV. */
 export async function exportCsv(db: Db, name: string, opts: ExportOptions, out: NodeJS.WritableStream): Promise<number> {
   const exporter = EXPORTS[name]!;
-  const range = monthRange(opts);
   out.write(csvLine(exporter.header));
+  if ('rows' in exporter) {
+    const all = await exporter.rows(db, opts);
+    for (const r of all) out.write(csvLine(r));
+    return all.length;
+  }
+  const range = monthRange(opts);
   let after = 0;
   let written = 0;
   for (;;) {

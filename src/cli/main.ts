@@ -7,6 +7,7 @@ import { JOBS, PLANNED_JOBS } from '../jobs/registry.js';
 import { ticketPostedHook } from '../modules/tickets/slack/notifier.js';
 import { runJob } from '../jobs/runner.js';
 import { buildServices } from '../services.js';
+import { slackFileUploader } from '../modules/reviews/slack/notifier.js';
 import { OutboxWorker } from '../outbox/worker.js';
 import { ManualClock, systemClock, type Clock } from '../platform/clock.js';
 import { openStore, type Store } from '../platform/db.js';
@@ -85,14 +86,16 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (command === 'export') {
-      await exportCsv(store.db, arg!, { month: values.month, timezone: config.timezone }, process.stdout);
+      await exportCsv(store.db, arg!, { month: values.month, timezone: config.timezone, config }, process.stdout);
       return;
     }
     const clock: Clock = at ? new ManualClock(at) : systemClock;
     const worker = env.slackBotToken
       ? new OutboxWorker({ db: store.db, client: outboxClient(env.slackBotToken, env.slackApiUrl), clock, logger, postedHooks: [ticketPostedHook] })
       : undefined;
-    const services = buildServices({ db: store.db, config, clock, logger, queued: () => {} });
+    // With a token the review chart is uploaded by the job itself; without, the app's review-charts job does it.
+    const files = env.slackBotToken ? slackFileUploader(outboxClient(env.slackBotToken, env.slackApiUrl)) : undefined;
+    const services = buildServices({ db: store.db, config, clock, logger, queued: () => {}, files });
     let exitCode = 0;
     if (command === 'seed-demo') {
       const counts = await seedDemo(services.tickets);

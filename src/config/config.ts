@@ -36,6 +36,8 @@ export interface Config {
   oncall: OpsdeskFile['oncall'];
   patrols: OpsdeskFile['patrols'];
   review: OpsdeskFile['review'];
+  reports: OpsdeskFile['reports'];
+  visits: OpsdeskFile['visits'];
   /** Where the file came from, for the start-up log. */
   source: string;
 }
@@ -108,6 +110,14 @@ export function parseConfig(
   for (const [name, policy] of Object.entries(file.sla.customers)) {
     customers[name] = checkPolicy(policy, ['sla', 'customers', name], slaDefault);
   }
+  file.patrols.forEach((p, i) => {
+    if (p.category !== undefined && !file.tickets.categories.includes(p.category)) {
+      throw new ConfigError(`${where(['patrols', i, 'category'])}: unknown category "${p.category}" (expected one of tickets.categories)`);
+    }
+  });
+  if (file.reports.calendar !== undefined && !(file.reports.calendar in file.calendars)) {
+    throw new ConfigError(`${where(['reports', 'calendar'])}: unknown calendar "${file.reports.calendar}" (expected one of calendars)`);
+  }
   return {
     timezone: env.tzDefault ?? file.timezone ?? 'Asia/Shanghai',
     locale: env.localeDefault ?? file.locale ?? 'en',
@@ -120,6 +130,8 @@ export function parseConfig(
     oncall: file.oncall,
     patrols: file.patrols,
     review: file.review,
+    reports: file.reports,
+    visits: file.visits,
     source,
   };
 }

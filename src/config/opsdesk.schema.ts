@@ -1,6 +1,7 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { parseClock, parseDurationMinutes } from './durations.js';
+import { parseHours } from '../modules/sla/calendar.rules.js';
 
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id such as C0123ABCD');
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id starting with U or W');
@@ -33,14 +34,40 @@ const policy = z.partialRecord(priority, target);
 const calendar = z.strictObject({
   days: z.array(weekday).min(1),
   hours: z
-    .string()
-    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, 'working hours such as "09:00-18:00"')
-    .refine((v) => {
-      const [from, to] = v.split('-').map(parseClock);
-      return from !== undefined && to !== undefined && from < to;
-    }, 'working hours such as "09:00-18:00" (start before end)'),
+    .union([z.string(), z.array(z.string()).min(1)])
+    .superRefine((v, ctx) => {
+      try {
+        parseHours(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `working hours such as "09:00-18:00" or "09:00-12:00, 13:00-18:00" (${(err as Error).message})` });
+      }
+    }),
   holidays: z.array(isoDate).default([]),
+  /** Make-up working days (调休) on a weekday that is otherwise off. */
+  workdays: z.array(isoDate).default([]),
+  timezone: zone.optional(),
 });
+
+/** Handover times of a rotation: strictly increasing within the day ("09:00", "21:00"). */
+function increasingClocks(times: string[], ctx: z.RefinementCtx): void {
+  for (let i = 1; i < times.length; i++) {
+    if (parseClock(times[i]!)! <= parseClock(times[i - 1]!)!) {
+      ctx.addIssue({ code: 'custom', path: [i], message: `handover times must be strictly increasing within the day ("${times[i]}" comes after "${times[i - 1]}")` });
+      return;
+    }
+  }
+}
+const realDate = (v: string) => {
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
+};
+function uniqueNames(items: { name: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  items.forEach((r, i) => {
+    if (seen.has(r.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `a second rotation named "${r.name}" (names must be unique)` });
+    seen.add(r.name);
+  });
+}
 
 export const DEFAULT_CATEGORIES = ['network', 'hardware', 'software', 'account', 'printer', 'pos', 'security', 'other'];
 
@@ -88,11 +115,17 @@ export const opsdeskSchema = z.strictObject({
             name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a rotation name in lower case'),
             channel: channelId.optional(),
             members: z.array(userId).min(1, 'at least one member'),
-            handover: z.array(clock).min(1).default(['09:00']),
-            start: isoDate,
+            handover: z.array(clock).min(1).superRefine(increasingClocks).default(['09:00']),
+            start: isoDate.refine(realDate, 'a real calendar date YYYY-MM-DD'),
             timezone: zone.optional(),
+            /** Shift reminder DM before a shift starts; acknowledgement reminder and escalation; P1 page timeout. */
+            reminder_before: duration.default(60),
+            ack_reminder_after: duration.default(15),
+            ack_escalate_after: duration.default(30),
+            page_timeout: duration.default(5),
           }),
         )
+        .superRefine(uniqueNames)
         .default([]),
     })
     .default({ rotations: [] }),
@@ -105,10 +138,34 @@ export const opsdeskSchema = z.strictObject({
         channel: channelId.optional(),
         category: z.string().optional(),
         items: z.array(z.string().min(1).max(150)).min(1).max(40),
+        /** Tickets for abnormal items: their customer name and priority. Escalation after the deadline. */
+        customer: z.string().min(1).max(100).default('Internal IT'),
+        priority: priority.default('P3'),
+        escalate_after: duration.default(60),
       }),
     )
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach((p, i) => {
+        if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `a second checklist named "${p.name}" (names must be unique)` });
+        seen.add(p.name);
+      });
+    })
     .default([]),
   review: z.strictObject({ schedule: cron.default('0 9 1 * *') }).default({ schedule: '0 9 1 * *' }),
+  /** Visit orders (SPEC §3.2): accept timeout, unreachable-customer tries, sign-off link lifetime, what counts as a long delay. */
+  visits: z
+    .strictObject({
+      accept_timeout: duration.default(30),
+      max_call_attempts: z.number().int().min(1).max(20).default(3),
+      signoff_ttl: duration.default(7 * 1440),
+      long_delay: duration.default(12 * 60),
+    })
+    .default({ accept_timeout: 30, max_call_attempts: 3, signoff_ttl: 7 * 1440, long_delay: 12 * 60 }),
+  /** The daily work report (工作报告); `calendar` names the working days it and the review count. */
+  reports: z
+    .strictObject({ daily_schedule: cron.default('0 18 * * 1-5'), calendar: z.string().optional() })
+    .default({ daily_schedule: '0 18 * * 1-5' }),
 });
 
 export type OpsdeskFile = z.infer<typeof opsdeskSchema>;

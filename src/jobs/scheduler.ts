@@ -28,11 +28,13 @@ export interface Scheduler {
 /** Schedules every job of the registry in the configured zone, each slot once across replicas. */
 export function startScheduler(services: Services, opts: { only?: string[] } = {}): Scheduler {
   const coordinator = postgresRunCoordinator(services);
+  // The process-wide default too, for any task scheduled without its own coordinator.
+  cron.setRunCoordinator(coordinator);
   const running = new Set<Promise<unknown>>();
   const tasks: ScheduledTask[] = [];
   for (const [job, definition] of Object.entries(JOBS)) {
     if (opts.only && !opts.only.includes(job)) continue;
-    for (const { cron: expression, args = {} } of definition.schedules(services.config)) {
+    for (const { cron: expression, args = {}, timezone } of definition.schedules(services.config)) {
       const task = cron.schedule(
         expression,
         async (ctx) => {
@@ -40,7 +42,7 @@ export function startScheduler(services: Services, opts: { only?: string[] } = {
           running.add(run);
           await run.finally(() => running.delete(run));
         },
-        { name: `${job}|${JSON.stringify(args)}`, timezone: services.config.timezone, distributed: true, runCoordinator: coordinator, noOverlap: true },
+        { name: `${job}|${JSON.stringify(args)}`, timezone: timezone ?? services.config.timezone, distributed: true, runCoordinator: coordinator, noOverlap: true },
       );
       tasks.push(task);
     }

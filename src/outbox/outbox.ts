@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db.js';
 import { outbox, type OutboxPayload } from './outbox.table.js';
 
@@ -16,32 +16,33 @@ export type OutboxMessage =
  * Returns how many rows were queued.
  */
 export async function enqueue(tx: Db, now: Date, messages: OutboxMessage[]): Promise<number> {
-  let queued = 0;
-  for (const m of messages) {
-    if (m.kind === 'update') {
-      await tx
-        .update(outbox)
-        .set({ status: 'superseded', deliveredAt: now })
-        .where(and(eq(outbox.targetKey, m.targetKey), eq(outbox.kind, 'update'), eq(outbox.status, 'pending'), sql`${outbox.leaseUntil} is null`));
-    }
-    const inserted = await tx
-      .insert(outbox)
-      .values({
-        createdAt: now,
-        availableAt: now,
-        kind: m.kind,
-        channel: m.kind === 'post' ? m.channel : null,
-        userId: m.kind === 'dm' ? m.userId : null,
-        messageKey: m.kind === 'post' ? (m.messageKey ?? null) : null,
-        targetKey: m.kind === 'reply' || m.kind === 'update' ? m.targetKey : null,
-        dedupeKey: m.kind === 'update' ? null : (m.dedupeKey ?? null),
-        payload: m.payload,
-      })
-      .onConflictDoNothing()
-      .returning({ id: outbox.id });
-    queued += inserted.length;
+  if (messages.length === 0) return 0;
+  // Only the latest update of a message matters: older ones not yet sent (nor being sent) are dropped.
+  const updated = [...new Set(messages.filter((m) => m.kind === 'update').map((m) => (m as { targetKey: string }).targetKey))];
+  if (updated.length > 0) {
+    await tx
+      .update(outbox)
+      .set({ status: 'superseded', deliveredAt: now })
+      .where(and(inArray(outbox.targetKey, updated), eq(outbox.kind, 'update'), eq(outbox.status, 'pending'), sql`${outbox.leaseUntil} is null`));
   }
-  return queued;
+  // Within one call, the last update of a message wins too.
+  const lastUpdate = new Map<string, OutboxMessage>();
+  for (const m of messages) if (m.kind === 'update') lastUpdate.set(m.targetKey, m);
+  const rows = messages
+    .filter((m) => m.kind !== 'update' || lastUpdate.get(m.targetKey) === m)
+    .map((m) => ({
+      createdAt: now,
+      availableAt: now,
+      kind: m.kind,
+      channel: m.kind === 'post' ? m.channel : null,
+      userId: m.kind === 'dm' ? m.userId : null,
+      messageKey: m.kind === 'post' ? (m.messageKey ?? null) : null,
+      targetKey: m.kind === 'reply' || m.kind === 'update' ? m.targetKey : null,
+      dedupeKey: m.kind === 'update' ? null : (m.dedupeKey ?? null),
+      payload: m.payload,
+    }));
+  const inserted = await tx.insert(outbox).values(rows).onConflictDoNothing().returning({ id: outbox.id });
+  return inserted.length;
 }
 
 /** Where a keyed post landed, once delivered. */

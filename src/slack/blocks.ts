@@ -1,5 +1,5 @@
 // Small Block Kit builders that keep Slack's limits in one place.
-import type { Button, KnownBlock, Option, PlainTextOption } from '@slack/types';
+import type { Button, KnownBlock, ModalView, Option, PlainTextOption } from '@slack/types';
 import { truncate } from './mrkdwn.js';
 
 export const LIMITS = { header: 150, sectionText: 3000, field: 2000, buttonText: 75, optionText: 75, modalTitle: 24, blocksMessage: 50, blocksView: 100, options: 100 } as const;
@@ -24,3 +24,35 @@ export function option(text: string, value: string): PlainTextOption {
 }
 
 export type { Option };
+
+/** The action id of the element inside every input block; the block id tells the inputs apart. */
+export const INPUT_ACTION = 'value';
+
+/** An input block whose element has the shared action id. */
+export function input(blockId: string, label: string, element: Record<string, unknown>, optional = false, hint?: string): KnownBlock {
+  return { type: 'input', block_id: blockId, label: plain(label, 2000), optional, element: { action_id: INPUT_ACTION, ...element }, ...(hint ? { hint: plain(hint, 2000) } : {}) } as KnownBlock;
+}
+
+/** A plain-text input element with its length limit (Slack enforces it in the client too). */
+export function textInput(max: number, opts: { multiline?: boolean; initial?: string; placeholder?: string } = {}): Record<string, unknown> {
+  return {
+    type: 'plain_text_input',
+    max_length: max,
+    ...(opts.multiline ? { multiline: true } : {}),
+    ...(opts.initial ? { initial_value: truncate(opts.initial, max) } : {}),
+    ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}),
+  };
+}
+
+/** A modal with Slack's 24-character limits on its title and buttons. */
+export function modal(callbackId: string, title: string, submit: string, blocks: KnownBlock[], privateMetadata: string, close: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    title: plain(title, LIMITS.modalTitle),
+    submit: plain(submit, LIMITS.modalTitle),
+    close: plain(close, LIMITS.modalTitle),
+    private_metadata: privateMetadata,
+    blocks,
+  };
+}

@@ -1,54 +1,24 @@
 // The command line of SPEC §2, run as a user runs it: a separate process with the app's environment.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore, storeName, usingPostgres, type TestStore } from '../support/db.js';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { storeName, usingPostgres } from '../support/db.js';
+import { runCli, startCliBench, type CliBench } from '../support/cli.js';
+import type { FakeSlack } from '../support/fake-slack.js';
 import { baseConfigYaml, SUPPORT } from '../support/harness.js';
 
-const root = new URL('../..', import.meta.url).pathname;
-
-function runCli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
 describe(`opsdesk command line (${storeName})`, () => {
+  let bench: CliBench;
   let dir: string;
   let slack: FakeSlack;
-  let store: TestStore | undefined;
   let env: Record<string, string | undefined>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'opsdesk-cli-'));
-    slack = await startFakeSlack();
-    writeFileSync(join(dir, 'opsdesk.yml'), baseConfigYaml);
-    env = { DATA_DIR: join(dir, 'data'), OPSDESK_CONFIG: join(dir, 'opsdesk.yml'), SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.url };
-    if (usingPostgres) {
-      store = await openTestStore();
-      env.DATABASE_URL = store.url;
-    }
+    bench = await startCliBench(baseConfigYaml);
+    ({ dir, slack, env } = bench);
   });
-  afterAll(async () => {
-    await store?.dispose();
-    await slack?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => bench?.close());
 
   it('migrates, seeds the demo, delivers its messages and exports CSV with masked phones', async () => {
     expect((await runCli(['migrate'], env)).stdout).toContain('migrations applied');

@@ -3,6 +3,8 @@ import { parseConfig, type Config } from '../../src/config/config.js';
 import { startOpsdesk, type Opsdesk } from '../../src/app.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { silentLogger } from '../../src/platform/logger.js';
+import { rows } from '../../src/platform/db.js';
+import { sql } from 'drizzle-orm';
 import { openTestStore, type TestStore } from './db.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { SlackRequester, startResponseUrlSink, type ResponseUrlSink } from './slack-client.js';
@@ -46,6 +48,8 @@ export interface Harness {
   requester: SlackRequester;
   clock: ManualClock;
   config: Config;
+  /** Waits until every outbox row due by the injected clock is delivered (or failed). */
+  deliver(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,6 +78,23 @@ export async function startHarness(opts: { yaml?: string; now?: string } = {}): 
     requester,
     clock,
     config,
+    async deliver(timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        await opsdesk.idle();
+        await opsdesk.worker.drain();
+        const [row] = await rows<{ n: number }>(
+          store.db,
+          sql`select count(*)::int as n from outbox where status = 'pending' and available_at <= ${clock.now().toISOString()}::timestamptz`,
+        );
+        if (row!.n === 0) return;
+        if (Date.now() > until) {
+          const stuck = await rows(store.db, sql`select id, kind, status, target_key, message_key, dedupe_key, available_at, lease_until, attempts, last_error from outbox where status <> 'sent'`);
+          throw new Error(`outbox still has ${row!.n} due message(s) after ${timeoutMs} ms: ${JSON.stringify(stuck)}`);
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
     async close() {
       await opsdesk.stop();
       await store.dispose();

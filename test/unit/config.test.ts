@@ -98,7 +98,7 @@ describe('parseConfig: defaults and the documented shape', () => {
     expect(c.channels.support).toBe('C0123SUPP');
     expect(c.channels.patrol).toBe('C0123PATR');
     expect(c.roles.engineers).toEqual(['U0123ENG1', 'W0123ENG2']);
-    expect(c.calendars.business).toEqual({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-18:00', holidays: ['2026-10-01'] });
+    expect(c.calendars.business).toEqual({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-18:00', holidays: ['2026-10-01'], workdays: [] });
     expect(c.sla.default.P2).toEqual({ responseMinutes: 30, resolutionMinutes: 480, calendar: '24x7' });
     expect(c.sla.default.P4).toEqual({ responseMinutes: 240, resolutionMinutes: 1440, calendar: '24x7' });
     const shop = c.sla.customers['上海示例连锁超市'];

@@ -1,3 +1,5 @@
+import { ALWAYS } from '../../src/modules/sla/calendar.rules.js';
+import { openingClocks } from '../../src/modules/sla/sla.rules.js';
 // SPEC §3.1 ticket rules: states and transitions, buttons, human ids, due times, form validation.
 import { describe, expect, it } from 'vitest';
 import type { SlaTarget } from '../../src/config/config.js';
@@ -5,7 +7,6 @@ import { normalizePhone } from '../../src/modules/customers/phone.rules.js';
 import {
   buttonsFor,
   canStart,
-  dueTimes,
   isOpen,
   nextState,
   parseTicketKey,
@@ -17,7 +18,7 @@ import {
   type TicketState,
 } from '../../src/modules/tickets/tickets.rules.js';
 
-const ACTIONS: TicketAction[] = ['take', 'assign', 'remote_step', 'wait_customer', 'resume', 'resolve', 'close', 'reopen', 'cancel'];
+const ACTIONS: TicketAction[] = ['take', 'assign', 'remote_step', 'wait_customer', 'resume', 'resolve', 'close', 'reopen', 'cancel', 'extend'];
 const OPEN_STATES: TicketState[] = ['new', 'acknowledged', 'in_progress', 'waiting_customer'];
 
 /** Every state change the rules permit, as "from → to" (actions that keep the state are left out). */
@@ -125,9 +126,9 @@ describe('ticket states and transitions', () => {
 describe('buttonsFor', () => {
   it.each<[TicketState, TicketAction[]]>([
     ['new', ['take', 'assign', 'cancel']],
-    ['acknowledged', ['assign', 'remote_step', 'wait_customer', 'resolve', 'cancel']],
-    ['in_progress', ['assign', 'remote_step', 'wait_customer', 'resolve', 'cancel']],
-    ['waiting_customer', ['assign', 'resume', 'resolve', 'cancel']],
+    ['acknowledged', ['assign', 'remote_step', 'wait_customer', 'resolve', 'extend', 'cancel']],
+    ['in_progress', ['assign', 'remote_step', 'wait_customer', 'resolve', 'extend', 'cancel']],
+    ['waiting_customer', ['assign', 'resume', 'resolve', 'extend', 'cancel']],
     ['resolved', ['close', 'reopen']],
     ['closed', []],
     ['cancelled', []],
@@ -170,33 +171,33 @@ describe('ticket keys', () => {
   );
 });
 
-describe('dueTimes on a 24×7 clock', () => {
+describe('opening due times on a 24×7 clock', () => {
   const P1: SlaTarget = { responseMinutes: 15, resolutionMinutes: 240, calendar: '24x7' };
   const P3: SlaTarget = { responseMinutes: 120, resolutionMinutes: 1440, calendar: '24x7' };
 
   it('adds the response and resolution targets to the report time', () => {
     const opened = new Date('2026-05-12T02:00:00Z');
-    const { responseDueAt, resolutionDueAt } = dueTimes(opened, P1);
+    const { responseDueAt, resolutionDueAt } = openingClocks(ALWAYS, opened, P1);
     expect(responseDueAt.toISOString()).toBe('2026-05-12T02:15:00.000Z');
     expect(resolutionDueAt.toISOString()).toBe('2026-05-12T06:00:00.000Z');
   });
 
   it('runs across local midnight', () => {
     const opened = new Date('2026-05-12T23:50:00+08:00');
-    const { responseDueAt, resolutionDueAt } = dueTimes(opened, P1);
+    const { responseDueAt, resolutionDueAt } = openingClocks(ALWAYS, opened, P1);
     expect(responseDueAt.toISOString()).toBe(new Date('2026-05-13T00:05:00+08:00').toISOString());
     expect(resolutionDueAt.toISOString()).toBe(new Date('2026-05-13T03:50:00+08:00').toISOString());
   });
 
   it('runs across the end of a month and of February', () => {
-    expect(dueTimes(new Date('2026-01-31T20:00:00Z'), P3).resolutionDueAt.toISOString()).toBe('2026-02-01T20:00:00.000Z');
-    expect(dueTimes(new Date('2026-02-28T12:00:00Z'), P3).resolutionDueAt.toISOString()).toBe('2026-03-01T12:00:00.000Z');
-    expect(dueTimes(new Date('2026-12-31T23:30:00Z'), P3).responseDueAt.toISOString()).toBe('2027-01-01T01:30:00.000Z');
+    expect(openingClocks(ALWAYS, new Date('2026-01-31T20:00:00Z'), P3).resolutionDueAt.toISOString()).toBe('2026-02-01T20:00:00.000Z');
+    expect(openingClocks(ALWAYS, new Date('2026-02-28T12:00:00Z'), P3).resolutionDueAt.toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    expect(openingClocks(ALWAYS, new Date('2026-12-31T23:30:00Z'), P3).responseDueAt.toISOString()).toBe('2027-01-01T01:30:00.000Z');
   });
 
   it('does not change the report time it was given', () => {
     const opened = new Date('2026-05-12T02:00:00Z');
-    dueTimes(opened, P3);
+    openingClocks(ALWAYS, opened, P3);
     expect(opened.toISOString()).toBe('2026-05-12T02:00:00.000Z');
   });
 });

@@ -1,5 +1,5 @@
 // Pure ticket rules (SPEC §3.1): states, the actions each allows, ids and due times. No I/O.
-import type { Priority, SlaTarget } from '../../config/config.js';
+import type { Priority } from '../../config/config.js';
 import type { MessageKey } from '../../platform/i18n.js';
 
 export const TICKET_STATES = [
@@ -22,7 +22,8 @@ export type TicketAction =
   | 'resolve'
   | 'close'
   | 'reopen'
-  | 'cancel';
+  | 'cancel'
+  | 'extend';
 
 const OPEN: readonly TicketState[] = ['new', 'acknowledged', 'in_progress', 'waiting_customer'];
 
@@ -37,6 +38,7 @@ const FROM: Record<TicketAction, readonly TicketState[]> = {
   close: ['resolved'],
   reopen: ['resolved'],
   cancel: OPEN,
+  extend: ['acknowledged', 'in_progress', 'waiting_customer'],
 };
 
 /** The state an action leads to; `undefined` keeps the current state. */
@@ -60,6 +62,8 @@ export function nextState(action: TicketAction, from: TicketState): TicketState 
       return 'in_progress';
     case 'cancel':
       return 'cancelled';
+    case 'extend':
+      return undefined;
   }
 }
 
@@ -70,7 +74,7 @@ export function canStart(action: TicketAction, state: TicketState): boolean {
 
 /** The actions a ticket's message offers as buttons, in display order. */
 export function buttonsFor(state: TicketState): TicketAction[] {
-  const order: TicketAction[] = ['take', 'assign', 'remote_step', 'wait_customer', 'resume', 'resolve', 'close', 'reopen', 'cancel'];
+  const order: TicketAction[] = ['take', 'assign', 'remote_step', 'wait_customer', 'resume', 'resolve', 'extend', 'close', 'reopen', 'cancel'];
   return order.filter((a) => canStart(a, state));
 }
 
@@ -89,15 +93,6 @@ export const TICKET_KEY_PATTERN = /^OPS-(\d{4})-(\d{1,9})$/i;
 export function parseTicketKey(text: string): string | undefined {
   const m = TICKET_KEY_PATTERN.exec(text.trim());
   return m ? `OPS-${m[1]}-${Number(m[2])}` : undefined;
-}
-
-/** Response and resolution due times on a 24×7 clock from the moment of the report. */
-export function dueTimes(openedAt: Date, target: SlaTarget): { responseDueAt: Date; resolutionDueAt: Date } {
-  const minute = 60_000;
-  return {
-    responseDueAt: new Date(openedAt.getTime() + target.responseMinutes * minute),
-    resolutionDueAt: new Date(openedAt.getTime() + target.resolutionMinutes * minute),
-  };
 }
 
 /** Field limits of the ticket form; Slack's inputs enforce the same, but we never trust the client. */

@@ -8,13 +8,14 @@ import { nextSeq } from '../../platform/counters.js';
 import type { Db } from '../../platform/db.js';
 import { DomainError, ValidationError } from '../../platform/errors.js';
 import { canDispatch, rolesOf } from '../../platform/roles.js';
+import { ALWAYS, type Calendar } from '../sla/calendar.rules.js';
+import * as sla from '../sla/sla.rules.js';
 import { findOrCreateCustomer, getCustomer } from '../customers/customers.store.js';
 import { normalizePhone } from '../customers/phone.rules.js';
 import * as store from './tickets.store.js';
 import type { Ticket, TicketWithCustomer } from './tickets.store.js';
 import {
   canStart,
-  dueTimes,
   nextState,
   ticketKey,
   validateTicketDraft,
@@ -32,6 +33,9 @@ export interface TicketChange {
   note?: string;
   /** The new assignee, for take and assign. */
   assignee?: string;
+  /** For extend: the new committed time and who consented. */
+  committedAt?: Date;
+  consentedBy?: string;
 }
 
 /** How the domain tells Slack: implementations queue outbox rows in the given transaction. */
@@ -49,6 +53,8 @@ export interface TicketDeps {
   db: Db;
   clock: Clock;
   config: Config;
+  /** The calendars of opsdesk.yml by name, plus "24x7". */
+  calendars: ReadonlyMap<string, Calendar>;
   notify: TicketNotifier;
   /** Run in the creating transaction after the ticket's own message is queued. */
   onCreated?: TicketCreatedHook[];
@@ -89,6 +95,7 @@ export async function openTicket(
     if (!customer) throw new DomainError('invalid', 'error.customer_required', {}, 'customer');
     const priority = draft.priority as Ticket['priority'];
     const policy = config.sla.customers[customer.name] ?? config.sla.default;
+    const target = policy[priority];
     const year = DateTime.fromJSDate(now, { zone: config.timezone }).year;
     const seq = await nextSeq(tx, 'OPS', year);
     const row = await store.insertTicket(tx, {
@@ -103,12 +110,11 @@ export async function openTicket(
       title: draft.title!.trim(),
       description: clean(draft.description),
       expectedAt: draft.expectedAt ?? null,
-      state: 'new',
       createdBy: actor,
       originChannel: opts.origin?.channel ?? null,
       originMessageTs: opts.origin?.messageTs ?? null,
       slackChannel: config.channels.support ?? opts.origin?.channel ?? null,
-      ...dueTimes(now, policy[priority]),
+      ...withNextCheck({ state: 'new' as const, acknowledgedAt: null, ...sla.openingClocks(calendarOf(deps, target.calendar), now, target) }),
       requestKey: opts.requestKey ?? null,
       createdAt: now,
       updatedAt: now,
@@ -289,7 +295,7 @@ export function checkAction(config: Config, t: Ticket, actor: string, action: Ti
 export async function prepareAction(deps: TicketDeps, ticketId: number, actor: string, action: TicketAction, version?: number): Promise<TicketWithCustomer> {
   const t = await store.getTicket(deps.db, ticketId);
   if (!t) throw new DomainError('not_found', 'ticket.not_found', { key: String(ticketId) });
-  const problem = checkAction(deps.config, t, actor, action, version);
+  const problem = checkAction(deps.config, t, actor, action, version) ?? (await runGuards(deps, deps.db, t, action, actor));
   if (problem?.kind === 'refused') {
     await audit(deps.db, { at: deps.clock.now(), actor, action: `ticket.${action}`, subject: `ticket:${ticketId}`, outcome: 'refused' });
   }
@@ -305,6 +311,17 @@ export async function revealPhone(deps: TicketDeps, ticketId: number, actor: str
   await audit(deps.db, { at: deps.clock.now(), actor, action: 'customer.phone.read', subject: `ticket:${t.id}`, outcome: allowed ? 'ok' : 'refused' });
   if (!allowed) throw new DomainError('refused', 'ticket.phone_assignee_only', { key: t.key });
   return { ticket: t, phone: t.callerPhone };
+}
+
+/** Other modules' checks; a refusal comes back as the error to raise (audited like the others). */
+async function runGuards(deps: TicketDeps, db: Db, t: Ticket, action: TicketAction, actor: string): Promise<DomainError | undefined> {
+  try {
+    for (const guard of deps.guards ?? []) await guard(db, t, action, actor);
+    return undefined;
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
 }
 
 interface Step {
@@ -336,10 +353,14 @@ async function transition(
       if (!t) throw new DomainError('not_found', 'ticket.not_found', { key: String(ticketId) });
       refusal = checkAction(config, t, actor, action, version);
       if (refusal) throw refusal;
-      for (const guard of deps.guards ?? []) await guard(tx, t, action, actor);
+      refusal = await runGuards(deps, tx, t, action, actor);
+      if (refusal) throw refusal;
       const step = await apply(t, tx);
       const to = nextState(action, t.state) ?? t.state;
-      await store.updateTicket(tx, t.id, { ...step.patch, state: to, updatedAt: now });
+      const patched = { ...t, ...step.patch, state: to };
+      const clocks = slaChange(calendarOf(deps, t.slaCalendar), t, patched, action, now);
+      const nextCheckAt = sla.nextCheckAt({ ...patched, ...clocks });
+      await store.updateTicket(tx, t.id, { ...step.patch, ...clocks, nextCheckAt, state: to, updatedAt: now });
       await store.insertEvent(tx, {
         ticketId: t.id,
         at: now,
@@ -365,3 +386,21 @@ async function transition(
 }
 
 const clean = (text: string | undefined) => (text?.trim() ? text.trim() : null);
+
+/** The calendar a target runs on (config validation guarantees the name exists). */
+export function calendarOf(deps: Pick<TicketDeps, 'calendars'>, name: string): Calendar {
+  return deps.calendars.get(name) ?? ALWAYS;
+}
+
+/** How a change moves the SLA clocks (SPEC §3.1): pause, resume, reopen; others only stop clocks. */
+function slaChange(cal: Calendar, before: Ticket, after: Ticket, action: TicketAction, now: Date): Partial<sla.SlaClocks> {
+  if (after.state === 'waiting_customer' && before.state !== 'waiting_customer') return sla.pause(now);
+  if (before.state === 'waiting_customer' && after.state !== 'waiting_customer') return sla.resume(cal, before, now);
+  if (action === 'reopen') return sla.reopen(cal, before, now);
+  return {};
+}
+
+/** Adds the sweep's index column: when this ticket's next SLA stage comes. */
+function withNextCheck<T extends Partial<sla.SlaClocks>>(clocks: T & Pick<sla.SlaClocks, 'state'>): T & { nextCheckAt: Date | null } {
+  return { ...clocks, nextCheckAt: sla.nextCheckAt(clocks as sla.SlaClocks) };
+}

@@ -29,6 +29,18 @@ export const tickets = pgTable(
     slackTs: text('slack_ts'),
     responseDueAt: timestamp('response_due_at', { withTimezone: true }).notNull(),
     resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }).notNull(),
+    // SLA clocks (modules/sla/sla.rules.ts): the calendar and targets the due times came from,
+    // warning times, pauses, and which stages were posted; the sweep reads next_check_at only.
+    slaCalendar: text('sla_calendar').notNull().default('24x7'),
+    responseTargetMinutes: integer('response_target_minutes').notNull().default(0),
+    resolutionTargetMinutes: integer('resolution_target_minutes').notNull().default(0),
+    responseWarnAt: timestamp('response_warn_at', { withTimezone: true }),
+    resolutionWarnAt: timestamp('resolution_warn_at', { withTimezone: true }),
+    resolutionStartedAt: timestamp('resolution_started_at', { withTimezone: true }),
+    pausedAt: timestamp('paused_at', { withTimezone: true }),
+    pausedMinutes: integer('paused_minutes').notNull().default(0),
+    slaPosted: integer('sla_posted').notNull().default(0),
+    nextCheckAt: timestamp('next_check_at', { withTimezone: true }),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
@@ -50,6 +62,7 @@ export const tickets = pgTable(
     index('tickets_open_channel_idx').on(t.slackChannel).where(sql`state not in ('closed', 'cancelled')`),
     index('tickets_customer_idx').on(t.customerId),
     index('tickets_created_idx').on(t.createdAt),
+    index('tickets_next_check_idx').on(t.nextCheckAt).where(sql`next_check_at is not null`),
   ],
 );
 

@@ -72,6 +72,7 @@ export const coreEn = {
   'ticket.button.reopen': 'Reopen',
   'ticket.button.cancel': 'Cancel ticket',
   'ticket.button.phone': 'Show phone',
+  'ticket.button.extend': 'Extend',
   'ticket.button.request_visit': 'Request visit',
 
   'ticket.reply.created': '{user} opened the ticket',
@@ -85,6 +86,7 @@ export const coreEn = {
   'ticket.reply.close': '{user} closed the ticket',
   'ticket.reply.reopen': '{user} reopened the ticket',
   'ticket.reply.cancel': '{user} cancelled the ticket',
+  'ticket.reply.extend': '{user} extended the resolution target to {time} with the consent of {name}',
   'ticket.reply.auto_close': 'Closed automatically: resolved with no objection from the customer',
   'ticket.dm.assigned': '{user} assigned you {priority} *{key}* {title}',
 
@@ -99,6 +101,7 @@ export const coreEn = {
   'event.close': 'closed',
   'event.reopen': 'reopened',
   'event.cancel': 'cancelled',
+  'event.extend': 'extended the resolution target',
   'event.auto_close': 'closed automatically',
 
   'ticket.not_found': 'There is no ticket {key}.',
@@ -234,6 +237,7 @@ export const coreZh: Record<keyof typeof coreEn, string> = {
   'ticket.button.reopen': '重新打开',
   'ticket.button.cancel': '取消工单',
   'ticket.button.phone': '查看电话',
+  'ticket.button.extend': '延期',
   'ticket.button.request_visit': '申请上门',
 
   'ticket.reply.created': '{user} 创建了工单',
@@ -247,6 +251,7 @@ export const coreZh: Record<keyof typeof coreEn, string> = {
   'ticket.reply.close': '{user} 关闭了工单',
   'ticket.reply.reopen': '{user} 重新打开了工单',
   'ticket.reply.cancel': '{user} 取消了工单',
+  'ticket.reply.extend': '{user} 经 {name} 同意，将解决时限延至 {time}',
   'ticket.reply.auto_close': '已自动关闭：解决后客户无异议',
   'ticket.dm.assigned': '{user} 给你分派了 {priority} *{key}* {title}',
 
@@ -261,6 +266,7 @@ export const coreZh: Record<keyof typeof coreEn, string> = {
   'event.close': '关闭',
   'event.reopen': '重新打开',
   'event.cancel': '取消',
+  'event.extend': '延长了解决时限',
   'event.auto_close': '自动关闭',
 
   'ticket.not_found': '没有工单 {key}。',

@@ -9,6 +9,8 @@ import { canDispatch } from '../../../platform/roles.js';
 import { parseTicketKey } from '../tickets.rules.js';
 import * as store from '../tickets.store.js';
 import * as views from './views.js';
+import { listExtensions } from '../../sla/sla.store.js';
+import { slaExplanation } from '../../sla/slack/views.js';
 
 const LIST_LIMIT = 50;
 
@@ -51,10 +53,12 @@ async function showDetails(deps: ListenerDeps, tr: Translate, key: string, user:
   const { db } = deps;
   const ticket = await store.getTicketByKey(db, key);
   if (!ticket) return tellUser(target, tr('ticket.not_found', { key }));
-  const [events, steps] = await Promise.all([store.listTicketEvents(db, ticket.id), store.listRemoteSteps(db, ticket.id)]);
+  const [events, steps, extensions] = await Promise.all([store.listTicketEvents(db, ticket.id), store.listRemoteSteps(db, ticket.id), listExtensions(db, ticket.id)]);
   const showPhone = !!ticket.callerPhone && (ticket.assignee === user || canDispatch(deps.config.roles, user));
   if (showPhone) {
     await audit(db, { at: deps.tickets.clock.now(), actor: user, action: 'customer.phone.read', subject: `ticket:${ticket.id}`, outcome: 'ok' });
   }
-  await tellUser(target, `${ticket.key} ${ticket.title}`, views.ticketDetails(ticket, events, steps, tr, showPhone ? ticket.callerPhone! : undefined));
+  const blocks = views.ticketDetails(ticket, events, steps, tr, showPhone ? ticket.callerPhone! : undefined);
+  blocks.splice(blocks.length - 2, 0, ...slaExplanation(ticket, deps.config, extensions, tr));
+  await tellUser(target, `${ticket.key} ${ticket.title}`, blocks);
 }

@@ -10,6 +10,8 @@ export const TICKET_ACTIONS = {
   close: 'ticket.close',
   reopen: 'ticket.reopen',
   cancel: 'ticket.cancel',
+  /** Handled by the SLA module: technical plan, new committed time and the customer's consent. */
+  extend: 'ticket.extend',
   phone: 'ticket.phone',
   /** Handled by the visits module: opens the visit-order form prefilled from the ticket. */
   requestVisit: 'ticket.request_visit',
@@ -23,6 +25,7 @@ export const TICKET_VIEWS = {
   step: 'ticket.step',
   resolve: 'ticket.resolve',
   cancel: 'ticket.cancel',
+  extend: 'ticket.extend',
 } as const;
 
 export const OPEN_TICKET_SHORTCUT = 'open_ticket';
@@ -50,10 +53,12 @@ export const FORM = {
   fix: 'fix',
   faultCategory: 'fault_category',
   reason: 'reason',
+  plan: 'plan',
+  committedAt: 'committed_at',
 } as const;
 
 /** The element inside every input block has this action id; the block id tells them apart. */
-export const INPUT = 'value';
+export { INPUT_ACTION as INPUT } from '../../../slack/blocks.js';
 
 /** The outbox key of a ticket's channel message; replies and updates target it. */
 export const ticketMessageKey = (ticketId: number) => `ticket:${ticketId}`;

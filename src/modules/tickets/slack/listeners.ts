@@ -17,7 +17,7 @@ import { registerTicketCommand } from './command.js';
 import { FORM, OPEN_TICKET_SHORTCUT, TICKET_ACTIONS, TICKET_VIEWS } from './ids.js';
 import * as views from './views.js';
 
-const buttonValue = z.object({ id: z.number().int(), v: z.number().int() });
+const buttonValue = z.object({ id: z.number().int(), v: z.number().int().optional() });
 const actionMeta = z.object({ id: z.number().int(), v: z.number().int().optional(), channel: z.string().optional() });
 const createMeta = z.object({ channel: z.string().optional(), originChannel: z.string().optional(), originTs: z.string().optional() });
 
@@ -82,7 +82,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
   });
 
   // Buttons that change the ticket at once.
-  const direct: [TicketAction, (id: number, user: string, v: number) => Promise<unknown>][] = [
+  const direct: [TicketAction, (id: number, user: string, v: number | undefined) => Promise<unknown>][] = [
     ['take', (id, user, v) => service.takeTicket(deps.tickets, id, user, v)],
     ['wait_customer', (id, user, v) => service.waitOnCustomer(deps.tickets, id, user, undefined, v)],
     ['resume', (id, user, v) => service.resumeTicket(deps.tickets, id, user, v)],

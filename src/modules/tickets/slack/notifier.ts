@@ -9,7 +9,7 @@ import type { TicketChange, TicketNotifier } from '../tickets.service.js';
 import type { TicketWithCustomer } from '../tickets.store.js';
 import { tickets } from '../tickets.table.js';
 import { ticketMessageKey } from './ids.js';
-import { changeReply, ticketMessage } from './views.js';
+import { actorLabel, changeReply, ticketMessage } from './views.js';
 
 /** Tells Slack about tickets through the outbox: one channel message per ticket, replies in its thread. */
 export function slackTicketNotifier(clock: Clock, tr: Translate): TicketNotifier {
@@ -36,7 +36,7 @@ export function slackTicketNotifier(clock: Clock, tr: Translate): TicketNotifier
 }
 
 function assignedDm(t: TicketWithCustomer, change: TicketChange, tr: Translate): string {
-  return tr('ticket.dm.assigned', { user: `<@${change.actor}>`, key: t.key, title: escapeMrkdwn(t.title), priority: t.priority });
+  return tr('ticket.dm.assigned', { user: actorLabel(change.actor), key: t.key, title: escapeMrkdwn(t.title), priority: t.priority });
 }
 
 /** Keeps the ticket row's Slack location when its message is delivered. */

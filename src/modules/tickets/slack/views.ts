@@ -1,13 +1,14 @@
 // Pure functions: ticket view models → Block Kit. No I/O; every string from the catalogue.
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { MessageKey, Translate } from '../../../platform/i18n.js';
-import { actions, button, context, divider, fields, header, md, option, plain, section } from '../../../slack/blocks.js';
+import { actions, button, context, divider, fields, header, input, md, modal as sharedModal, option, plain, section, textInput } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
 import { maskPhone } from '../../customers/phone.rules.js';
 import { buttonsFor, TICKET_LIMITS, type TicketAction } from '../tickets.rules.js';
-import type { TicketChange } from '../tickets.service.js';
+import { STAGE_BIT } from '../../sla/sla.rules.js';
+import { SYSTEM_ACTOR, type TicketChange } from '../tickets.service.js';
 import type { RemoteStep, TicketEvent, TicketWithCustomer } from '../tickets.store.js';
-import { FORM, INPUT, TICKET_ACTIONS, TICKET_VIEWS } from './ids.js';
+import { FORM, TICKET_ACTIONS, TICKET_VIEWS } from './ids.js';
 
 /** What a ticket button carries: the ticket and the version the message showed. */
 export const buttonValue = (t: { id: number; version: number }) => JSON.stringify({ id: t.id, v: t.version });
@@ -33,12 +34,10 @@ export function ticketMessage(t: TicketWithCustomer, tr: Translate): { text: str
     `*${tr('ticket.field.assignee')}*\n${t.assignee ? mention(t.assignee) : tr('ticket.unassigned')}`,
     `*${tr('ticket.field.category')}*\n${escapeMrkdwn(categoryLabel(tr, t.category))}${t.product ? ` · ${escapeMrkdwn(t.product)}` : ''}`,
   ];
-  const clocks = [
-    `${tr('ticket.responds_by')} ${t.acknowledgedAt ? tr('ticket.clock_met') : slackDate(t.responseDueAt)}`,
-    `${tr('ticket.resolves_by')} ${t.resolvedAt ? tr('ticket.clock_met') : slackDate(t.resolutionDueAt)}`,
-  ];
+  const clocks = slaClocks(t, tr);
   if (t.expectedAt) clocks.push(`${tr('ticket.customer_expects')} ${slackDate(t.expectedAt)}`);
-  const blocks: KnownBlock[] = [header(title), fields(facts), context(clocks)];
+  const blocks: KnownBlock[] = [header(title), fields(facts)];
+  if (clocks.length > 0) blocks.push(context(clocks));
   if (t.description) blocks.push(section(escapeMrkdwn(truncate(t.description, 2900))));
   if (t.state === 'resolved' || t.state === 'closed') {
     blocks.push(section(`*${tr('ticket.field.cause')}* ${escapeMrkdwn(t.cause ?? '')}\n*${tr('ticket.field.fix')}* ${escapeMrkdwn(t.fix ?? '')}`));
@@ -53,12 +52,27 @@ export function ticketMessage(t: TicketWithCustomer, tr: Translate): { text: str
   return { text: `${t.priority} ${escapeMrkdwn(title)} — ${stateLabel(tr, t.state)}`, blocks };
 }
 
+/** "Responds by 14:30 · Resolves by Tomorrow 10:00 (business hours)", with warning and breach marks. */
+export function slaClocks(t: TicketWithCustomer, tr: Translate): string[] {
+  const mark = (warned: number, breached: number) => ((t.slaPosted & breached) !== 0 ? ` ${tr('sla.breached')}` : (t.slaPosted & warned) !== 0 ? ` ${tr('sla.warned')}` : '');
+  const calendar = t.slaCalendar !== '24x7' ? ` ${tr('sla.business_hours', { calendar: escapeMrkdwn(t.slaCalendar) })}` : '';
+  const response = t.acknowledgedAt ? tr('ticket.clock_met') : `${slackDate(t.responseDueAt)}${mark(STAGE_BIT['response:warning'], STAGE_BIT['response:breach'])}`;
+  let resolution = `${slackDate(t.resolutionDueAt)}${calendar}${mark(STAGE_BIT['resolution:warning'], STAGE_BIT['resolution:breach'])}`;
+  if (t.resolvedAt || t.state === 'closed') resolution = tr('ticket.clock_met');
+  else if (t.pausedAt) resolution = `${resolution} · ${tr('sla.paused')}`;
+  if (t.state === 'cancelled') return [];
+  return [`${tr('ticket.responds_by')} ${response}`, `${tr('ticket.resolves_by')} ${resolution}`];
+}
+
+/** A user mention, or "opsdesk" for what the app did by itself. */
+export const actorLabel = (actor: string) => (actor === SYSTEM_ACTOR ? 'opsdesk' : mention(actor));
+
 /** The short reply in the ticket's thread that tells what changed. */
 export function changeReply(change: TicketChange, tr: Translate): string {
-  const who = mention(change.actor);
+  const who = actorLabel(change.actor);
   const states = change.from !== change.to ? ` · ${stateLabel(tr, change.from)} → ${stateLabel(tr, change.to)}` : '';
   const note = change.note ? `\n> ${escapeMrkdwn(truncate(change.note, 1000)).replace(/\n/g, '\n> ')}` : '';
-  const params = { user: who, assignee: change.assignee ? mention(change.assignee) : '' };
+  const params = { user: who, assignee: change.assignee ? mention(change.assignee) : '', time: change.committedAt ? slackDate(change.committedAt) : '', name: escapeMrkdwn(change.consentedBy ?? '') };
   return `${tr(`ticket.reply.${change.action}` as MessageKey, params)}${states}${note}`;
 }
 
@@ -96,7 +110,7 @@ export function ticketDetails(
   const lines = events.slice(-30).map((e) => {
     const states = e.fromState && e.toState && e.fromState !== e.toState ? ` (${stateLabel(tr, e.fromState)} → ${stateLabel(tr, e.toState)})` : '';
     const note = e.note ? ` — ${escapeMrkdwn(truncate(e.note, 150))}` : '';
-    return `• ${slackDate(e.at)} ${mention(e.actor)} ${tr(`event.${e.kind}` as MessageKey)}${states}${note}`;
+    return `• ${slackDate(e.at)} ${actorLabel(e.actor)} ${tr(`event.${e.kind}` as MessageKey)}${states}${note}`;
   });
   out.push(divider(), section(`*${tr('ticket.timeline')}*\n${lines.join('\n')}`));
   return out;
@@ -104,26 +118,9 @@ export function ticketDetails(
 
 // ── modals ────────────────────────────────────────────────────────────────────────────────────
 
-const input = (blockId: string, label: string, element: Record<string, unknown>, optional = false, hint?: string): KnownBlock =>
-  ({ type: 'input', block_id: blockId, label: plain(label, 2000), optional, element: { action_id: INPUT, ...element }, ...(hint ? { hint: plain(hint, 2000) } : {}) }) as KnownBlock;
-
-const text = (max: number, opts: { multiline?: boolean; initial?: string; placeholder?: string } = {}) => ({
-  type: 'plain_text_input',
-  max_length: max,
-  ...(opts.multiline ? { multiline: true } : {}),
-  ...(opts.initial ? { initial_value: truncate(opts.initial, max) } : {}),
-  ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}),
-});
-
-const modal = (callbackId: string, title: string, submit: string, blocks: KnownBlock[], privateMetadata: string, tr: Translate): ModalView => ({
-  type: 'modal',
-  callback_id: callbackId,
-  title: plain(title, 24),
-  submit: plain(submit, 24),
-  close: plain(tr('modal.cancel'), 24),
-  private_metadata: privateMetadata,
-  blocks,
-});
+const text = textInput;
+const modal = (callbackId: string, title: string, submit: string, blocks: KnownBlock[], privateMetadata: string, tr: Translate): ModalView =>
+  sharedModal(callbackId, title, submit, blocks, privateMetadata, tr('modal.cancel'));
 
 export interface CreateModalInput {
   title?: string;

@@ -1,0 +1,149 @@
+// On-call listeners: ack fast, parse, call one service function, report errors to the user.
+import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { BoltApp } from '../../../slack/app.js';
+import type { ListenerDeps } from '../../../slack/deps.js';
+import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
+import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
+import { ViewState } from '../../../slack/view-state.js';
+import type { OncallDeps } from '../oncall.deps.js';
+import { acknowledgeHandover, prepareAcknowledge } from '../handover.service.js';
+import { acceptCover, declineCover, isSupervisor, prepareNote, requestCover, saveNote } from '../oncall.service.js';
+import { declineFromPage, takeFromPage } from '../paging.service.js';
+import { registerOncallCommand, swapModalFor } from './command.js';
+import { ONCALL_ACTIONS, ONCALL_FORM, ONCALL_VIEWS } from './ids.js';
+import * as views from './views.js';
+
+const idValue = z.object({ id: z.number().int() });
+const noteValue = z.object({ r: z.string(), at: z.number().int() });
+const noteMeta = noteValue.extend({ channel: z.string().optional() });
+const channelMeta = z.object({ channel: z.string().optional() });
+const ackMeta = z.object({ id: z.number().int(), channel: z.string().optional() });
+
+/** Registers /oncall, the swap, note and acknowledge forms, and the cover and page buttons. */
+export function registerOncallListeners(app: BoltApp, deps: ListenerDeps, oncall: OncallDeps): void {
+  const { logger } = deps;
+  registerOncallCommand(app, deps, oncall);
+
+  /** A button: parse its value, run, tell the clicker the outcome (or what went wrong) privately. */
+  const onButton = <T>(actionId: string, schema: z.ZodType<T>, run: (value: T, user: string, body: BlockAction<ButtonAction>, target: ReplyTarget) => Promise<string | void>) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
+      const tr = await deps.trFor(body.user.id);
+      try {
+        const said = await run(schema.parse(JSON.parse(action.value ?? '{}')), body.user.id, body, target);
+        if (said) await tellUser(target, said);
+      } catch (err) {
+        await reportError(err, target, tr, logger);
+      }
+    });
+  };
+
+  // ── swap ──
+  app.action<BlockAction<StaticSelectAction>>(ONCALL_ACTIONS.swapRotation, async ({ ack, body, action, client }) => {
+    await ack();
+    if (!body.view) return;
+    const tr = await deps.trFor(body.user.id);
+    const meta = readMetadata(channelMeta, body.view.private_metadata);
+    try {
+      const view = await swapModalFor(oncall, body.user.id, tr, { rotation: action.selected_option.value, channel: meta.channel });
+      await client.views.update({ view_id: body.view.id, hash: body.view.hash, view });
+    } catch (err) {
+      logger.warn({ err }, 'could not refresh the swap form');
+    }
+  });
+
+  app.view(ONCALL_VIEWS.swap, async ({ ack, view, body, client }) => {
+    const s = new ViewState(view.state.values as never);
+    const tr = await deps.trFor(body.user.id);
+    const meta = readMetadata(channelMeta, view.private_metadata);
+    const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
+    const shift = s.selected(ONCALL_FORM.shift);
+    let result;
+    try {
+      result = await requestCover(
+        oncall,
+        { rotation: s.selected(ONCALL_FORM.rotation), shiftStart: shift && /^\d+$/.test(shift) ? new Date(Number(shift)) : undefined, coveringUser: s.user(ONCALL_FORM.cover) },
+        body.user.id,
+        `view:${view.id}`,
+      );
+    } catch (err) {
+      const errors = viewErrors(err, tr);
+      if (errors) return void (await ack({ response_action: 'errors', errors }));
+      await ack();
+      return void (await reportError(err, target, tr, logger));
+    }
+    await ack();
+    const o = result.override;
+    await tellUser(target, tr(result.forced ? 'oncall.swap.forced' : 'oncall.swap.asked', { user: `<@${o.coveringUser}>`, replaced: `<@${o.replacedUser}>` })).catch((err: unknown) => logger.warn({ err }, 'could not confirm a swap'));
+  });
+
+  onButton(ONCALL_ACTIONS.coverAccept, idValue, async ({ id }, user) => {
+    await acceptCover(oncall, id, user);
+    return (await deps.trFor(user))('oncall.cover.accepted_ephemeral');
+  });
+  onButton(ONCALL_ACTIONS.coverDecline, idValue, async ({ id }, user) => {
+    await declineCover(oncall, id, user);
+    return (await deps.trFor(user))('oncall.cover.declined_ephemeral');
+  });
+
+  // ── handover note ──
+  onButton(ONCALL_ACTIONS.addNote, noteValue, async ({ r, at }, user, body, target) => {
+    const t = await prepareNote(oncall, user, { rotation: r, handoverAt: new Date(at) });
+    const tr = await deps.trFor(user);
+    const meta = writeMetadata({ r, at, channel: body.channel?.id });
+    await target.client.views.open({ trigger_id: body.trigger_id, view: views.noteModal({ ...t, privateMetadata: meta }, tr) });
+  });
+
+  app.view(ONCALL_VIEWS.note, async ({ ack, view, body, client }) => {
+    const s = new ViewState(view.state.values as never);
+    const tr = await deps.trFor(body.user.id);
+    const meta = readMetadata(noteMeta, view.private_metadata);
+    const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
+    try {
+      await saveNote(oncall, body.user.id, { rotation: meta.r, handoverAt: new Date(meta.at) }, s.text(ONCALL_FORM.note) ?? '');
+    } catch (err) {
+      const errors = viewErrors(err, tr);
+      if (errors) return void (await ack({ response_action: 'errors', errors }));
+      await ack();
+      return void (await reportError(err, target, tr, logger));
+    }
+    await ack();
+    await tellUser(target, tr('oncall.note.saved')).catch((err: unknown) => logger.warn({ err }, 'could not confirm a note'));
+  });
+
+  // ── acknowledge handover ──
+  onButton(ONCALL_ACTIONS.acknowledge, idValue, async ({ id }, user, body, target) => {
+    const { handover, outgoingTickets } = await prepareAcknowledge(oncall, id, user);
+    const tr = await deps.trFor(user);
+    const meta = writeMetadata({ id, channel: body.channel?.id });
+    const onBehalf = user !== handover.incoming && isSupervisor(oncall, user);
+    await target.client.views.open({ trigger_id: body.trigger_id, view: views.acknowledgeModal({ handover, outgoingTickets, onBehalf, privateMetadata: meta }, tr) });
+  });
+
+  app.view(ONCALL_VIEWS.acknowledge, async ({ ack, view, body, client }) => {
+    // Moving tickets may take several transactions: answer Slack first.
+    await ack();
+    const tr = await deps.trFor(body.user.id);
+    const meta = readMetadata(ackMeta, view.private_metadata);
+    const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
+    const checked = (view.state.values[ONCALL_FORM.move]?.value as { selected_options?: { value: string }[] } | undefined)?.selected_options ?? [];
+    try {
+      const { moved } = await acknowledgeHandover(oncall, meta.id, body.user.id, { moveTickets: checked.some((o) => o.value === 'move') });
+      await tellUser(target, moved.length > 0 ? tr('oncall.ack.moved', { count: moved.length }) : tr('oncall.ack.done'));
+    } catch (err) {
+      await reportError(err, target, tr, logger);
+    }
+  });
+
+  // ── P1 page ──
+  onButton(ONCALL_ACTIONS.pageTake, idValue, async ({ id }, user) => {
+    const ticket = await takeFromPage(oncall, id, user);
+    return (await deps.trFor(user))('oncall.page.taken', { key: ticket.key });
+  });
+  onButton(ONCALL_ACTIONS.pageDecline, idValue, async ({ id }, user) => {
+    await declineFromPage(oncall, id, user);
+    return (await deps.trFor(user))('oncall.page.declined');
+  });
+}

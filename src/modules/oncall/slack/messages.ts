@@ -1,0 +1,174 @@
+// Pure functions: the handover thread and the on-call DMs → Slack messages. User text is escaped.
+import type { KnownBlock } from '@slack/types';
+import type { MessageKey, Translate } from '../../../platform/i18n.js';
+import { actions, button, context, header, section } from '../../../slack/blocks.js';
+import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
+import type { OutboxPayload } from '../../../outbox/outbox.table.js';
+import type { HandoverSnapshot, PagedTicket } from '../oncall.deps.js';
+import { slaState, type Rotation, type Shift } from '../oncall.rules.js';
+import type { Handover, HandoverNote, Override, SnapshotTicket } from '../oncall.store.js';
+import { HANDOVER_ACTIONS_BLOCK, HANDOVER_RULES_BLOCK, ONCALL_ACTIONS } from './ids.js';
+import { chunkLines } from './views.js';
+
+const PRIORITY_EMOJI: Record<string, string> = { P1: ':red_circle:', P2: ':large_orange_circle:', P3: ':large_yellow_circle:', P4: ':white_circle:' };
+const SLA_EMOJI = { ok: ':white_check_mark:', at_risk: ':warning:', breached: ':rotating_light:', paused: ':pause_button:' } as const;
+
+/** What the Acknowledge, cover and page buttons carry. */
+export const idValue = (id: number) => JSON.stringify({ id });
+
+function ticketLine(t: SnapshotTicket, now: Date, tr: Translate): string {
+  const state = slaState(t, now);
+  const due = t.acknowledgedAt ? t.resolutionDueAt : t.responseDueAt < t.resolutionDueAt ? t.responseDueAt : t.resolutionDueAt;
+  return (
+    `${PRIORITY_EMOJI[t.priority] ?? ''} *${t.key}* ${escapeMrkdwn(truncate(t.title, 80))} · ${escapeMrkdwn(truncate(t.customerName, 40))} · ` +
+    `${t.assignee ? mention(t.assignee) : tr('oncall.unassigned')} · ${SLA_EMOJI[state]} ${tr(`oncall.sla.${state}` as MessageKey)} (${tr('oncall.due', { at: slackDate(due) })})`
+  );
+}
+
+function breachLine(t: SnapshotTicket, from: Date, to: Date, tr: Translate): string {
+  const which: string[] = [];
+  const within = (d: Date) => d.getTime() >= from.getTime() && d.getTime() < to.getTime();
+  if (within(t.responseDueAt) && (!t.acknowledgedAt || t.acknowledgedAt > t.responseDueAt)) which.push(tr('oncall.breach.response', { at: slackDate(t.responseDueAt, '{time}') }));
+  if (within(t.resolutionDueAt) && (!t.resolvedAt || t.resolvedAt > t.resolutionDueAt)) which.push(tr('oncall.breach.resolution', { at: slackDate(t.resolutionDueAt, '{time}') }));
+  return `${PRIORITY_EMOJI[t.priority] ?? ''} *${t.key}* ${escapeMrkdwn(truncate(t.title, 80))} · ${t.assignee ? mention(t.assignee) : tr('oncall.unassigned')} · ${which.join(', ')}`;
+}
+
+const more = (shown: number, total: number, tr: Translate) => (total > shown ? [tr('oncall.more', { count: total - shown })] : []);
+
+/** The handover thread's message: who hands over to whom, the snapshot, the note, Acknowledge. */
+export function handoverMessage(h: Handover, snap: HandoverSnapshot, now: Date, tr: Translate, ackAfter: { remind: number; escalate: number }): OutboxPayload & { blocks: KnownBlock[] } {
+  const blocks: KnownBlock[] = [
+    header(tr('oncall.handover.title', { rotation: h.rotation })),
+    section(
+      h.outgoing
+        ? tr('oncall.handover.intro', { outgoing: mention(h.outgoing), incoming: mention(h.incoming), from: slackDate(h.handoverAt), to: slackDate(h.shiftEnd) })
+        : tr('oncall.handover.first', { incoming: mention(h.incoming), from: slackDate(h.handoverAt), to: slackDate(h.shiftEnd) }),
+    ),
+  ];
+  if (h.outgoing && h.checkedOutAt) blocks.push(context([tr('oncall.handover.checked_out', { user: mention(h.outgoing), at: slackDate(h.checkedOutAt) })]));
+  const ticketLines = [`*${tr('oncall.handover.tickets', { count: snap.tickets.total })}*`, ...snap.tickets.list.map((t) => ticketLine(t, now, tr)), ...more(snap.tickets.list.length, snap.tickets.total, tr)];
+  if (snap.tickets.total === 0) ticketLines.push(tr('oncall.handover.none'));
+  for (const text of chunkLines(ticketLines)) blocks.push(section(text));
+  if (snap.visits) {
+    const lines = [`*${tr('oncall.handover.visits', { count: snap.visits.total })}*`];
+    for (const v of snap.visits.list) {
+      const when = v.windowStart ? ` · ${tr('oncall.visit_window', { at: slackDate(v.windowStart) })}` : '';
+      const eta = v.eta ? ` · ${tr('oncall.visit_eta', { at: slackDate(v.eta, '{time}') })}` : '';
+      lines.push(`*${v.key}* ${escapeMrkdwn(truncate(v.customerName, 60))} · ${tr('oncall.visit_state', { state: v.state })} · ${v.engineer ? mention(v.engineer) : tr('oncall.unassigned')}${when}${eta}`);
+    }
+    lines.push(...more(snap.visits.list.length, snap.visits.total, tr));
+    if (snap.visits.total === 0) lines.push(tr('oncall.handover.none'));
+    for (const text of chunkLines(lines)) blocks.push(section(text));
+  }
+  if (snap.shiftStart) {
+    const lines = [`*${tr('oncall.handover.breaches', { count: snap.breaches.length })}*`, ...snap.breaches.map((t) => breachLine(t, snap.shiftStart!, h.handoverAt, tr))];
+    if (snap.breaches.length === 0) lines.push(tr('oncall.handover.no_breaches'));
+    for (const text of chunkLines(lines)) blocks.push(section(text));
+  }
+  if (snap.note) {
+    blocks.push(section(`*${tr('oncall.handover.note', { user: mention(snap.note.author) })}*\n${quote(snap.note.text)}`));
+  } else if (h.outgoing) {
+    blocks.push(section(`*${tr('oncall.handover.note_heading')}*\n${tr('oncall.handover.no_note')}`));
+  }
+  blocks.push(actions(HANDOVER_ACTIONS_BLOCK, [button(tr('oncall.button.acknowledge'), ONCALL_ACTIONS.acknowledge, idValue(h.id), 'primary')]));
+  blocks.push({ ...context([tr('oncall.handover.ack_rules', { incoming: mention(h.incoming), remind: ackAfter.remind, escalate: ackAfter.escalate })]), block_id: HANDOVER_RULES_BLOCK } as KnownBlock);
+  const text = h.outgoing ? tr('oncall.handover.text', { rotation: h.rotation, outgoing: mention(h.outgoing), incoming: mention(h.incoming) }) : tr('oncall.handover.title', { rotation: h.rotation });
+  return { text, blocks };
+}
+
+/** The same message once acknowledged: the button and the rules line give way to who acknowledged and when. */
+export function acknowledgedMessage(original: OutboxPayload, h: Handover, tr: Translate): OutboxPayload {
+  const drop = new Set<string>([HANDOVER_ACTIONS_BLOCK, HANDOVER_RULES_BLOCK]);
+  const blocks = ((original.blocks ?? []) as (KnownBlock & { block_id?: string })[]).filter((b) => !b.block_id || !drop.has(b.block_id));
+  blocks.push(context([acknowledgedText(h, tr)]));
+  return { text: original.text, blocks };
+}
+
+export function acknowledgedText(h: Handover, tr: Translate): string {
+  const base = tr('oncall.handover.acknowledged', { user: mention(h.acknowledgedBy!), at: slackDate(h.acknowledgedAt!) });
+  return h.checkedInAt ? `${base} · ${tr('oncall.handover.checked_in', { user: mention(h.incoming), at: slackDate(h.checkedInAt) })}` : `${base} · ${tr('oncall.handover.on_behalf', { user: mention(h.incoming) })}`;
+}
+
+export function movedReply(h: Handover, keys: string[], tr: Translate): string {
+  if (keys.length === 0) return tr('oncall.handover.moved_none', { outgoing: mention(h.outgoing ?? '') });
+  return tr('oncall.handover.moved', { count: keys.length, outgoing: mention(h.outgoing ?? ''), incoming: mention(h.incoming), keys: truncate(keys.join(', '), 2500) });
+}
+
+export const noteReply = (note: HandoverNote, tr: Translate) => `*${tr('oncall.handover.note', { user: mention(note.author) })}*\n${quote(note.text)}`;
+
+const quote = (text: string) => `> ${escapeMrkdwn(truncate(text, 2500)).replace(/\n/g, '\n> ')}`;
+
+export function handoverReminderDm(h: Handover, tr: Translate): OutboxPayload {
+  const text = tr('oncall.dm.ack_reminder', { rotation: escapeMrkdwn(h.rotation), outgoing: h.outgoing ? mention(h.outgoing) : '—', at: slackDate(h.openedAt) });
+  return { text, blocks: [section(text), actions(`oncall.dm.ack.${h.id}`, [button(tr('oncall.button.acknowledge'), ONCALL_ACTIONS.acknowledge, idValue(h.id), 'primary')])] };
+}
+
+export function handoverEscalation(h: Handover, supervisors: string[], minutes: number, tr: Translate): string {
+  const cc = supervisors.length > 0 ? supervisors.map(mention).join(' ') : tr('oncall.no_supervisors');
+  return tr('oncall.escalation.handover', { rotation: escapeMrkdwn(h.rotation), incoming: mention(h.incoming), minutes, at: slackDate(h.handoverAt), cc });
+}
+
+export function coverAskDm(o: Override, tr: Translate): OutboxPayload {
+  const text = tr('oncall.dm.cover_ask', { requester: mention(o.requestedBy), rotation: escapeMrkdwn(o.rotation), start: slackDate(o.shiftStart), end: slackDate(o.shiftEnd), user: mention(o.replacedUser) });
+  return {
+    text,
+    blocks: [
+      section(text),
+      actions(`oncall.cover.${o.id}`, [button(tr('oncall.button.accept'), ONCALL_ACTIONS.coverAccept, idValue(o.id), 'primary'), button(tr('oncall.button.decline'), ONCALL_ACTIONS.coverDecline, idValue(o.id))]),
+    ],
+  };
+}
+
+/** `kind`: which DM of a decided cover — to the requester, the covering person, or the replaced one. */
+export function coverDecidedText(o: Override, kind: 'accepted' | 'declined' | 'forced_cover' | 'forced_replaced', tr: Translate): string {
+  return tr(`oncall.dm.cover_${kind}` as MessageKey, {
+    user: mention(o.coveringUser),
+    by: mention(o.decidedBy ?? o.requestedBy),
+    replaced: mention(o.replacedUser),
+    rotation: escapeMrkdwn(o.rotation),
+    start: slackDate(o.shiftStart),
+    end: slackDate(o.shiftEnd),
+  });
+}
+
+export function incomingReminder(r: Rotation, s: Shift, outgoing: Shift | undefined, tr: Translate): OutboxPayload {
+  const text = tr(outgoing ? 'oncall.dm.shift_incoming' : 'oncall.dm.shift_first', {
+    rotation: escapeMrkdwn(r.name),
+    start: slackDate(s.start),
+    end: slackDate(s.end),
+    outgoing: outgoing ? mention(outgoing.user) : '',
+  });
+  return { text };
+}
+
+export function outgoingReminder(r: Rotation, incoming: Shift, tr: Translate): OutboxPayload {
+  const text = tr('oncall.dm.shift_outgoing', { rotation: escapeMrkdwn(r.name), at: slackDate(incoming.start), incoming: mention(incoming.user) });
+  const value = JSON.stringify({ r: r.name, at: incoming.start.getTime() });
+  return { text, blocks: [section(text), actions(`oncall.note.${r.name}`, [button(tr('oncall.button.add_note'), ONCALL_ACTIONS.addNote, value, 'primary')])] };
+}
+
+export function pageDm(t: PagedTicket, pageId: number, rotation: string | null, minutes: number, supervisorStep: boolean, tr: Translate): OutboxPayload {
+  const text = tr(supervisorStep ? 'oncall.dm.page_supervisor' : 'oncall.dm.page', {
+    key: t.key,
+    title: escapeMrkdwn(truncate(t.title, 150)),
+    customer: escapeMrkdwn(t.customerName),
+    rotation: escapeMrkdwn(rotation ?? '—'),
+    minutes,
+  });
+  return {
+    text,
+    blocks: [
+      section(text),
+      actions(`oncall.page.${pageId}`, [button(tr('oncall.button.take'), ONCALL_ACTIONS.pageTake, idValue(pageId), 'primary'), button(tr('oncall.button.decline'), ONCALL_ACTIONS.pageDecline, idValue(pageId), 'danger')]),
+    ],
+  };
+}
+
+export function pageEscalation(t: PagedTicket, line: string[], supervisors: string[], tr: Translate): string {
+  return tr('oncall.escalation.page', {
+    key: t.key,
+    title: escapeMrkdwn(truncate(t.title, 150)),
+    line: line.length > 0 ? line.map(mention).join(', ') : '—',
+    cc: supervisors.length > 0 ? supervisors.map(mention).join(' ') : tr('oncall.no_supervisors'),
+  });
+}

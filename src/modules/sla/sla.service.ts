@@ -1,0 +1,142 @@
+// The SLA sweep (SPEC §3.5), the P1 urgent path and consented extensions (SPEC §3.1).
+import type { Db } from '../../platform/db.js';
+import { DomainError, ValidationError } from '../../platform/errors.js';
+import { getTicket, insertEvent, lockTicket, updateTicket, type TicketWithCustomer } from '../tickets/tickets.store.js';
+import { calendarOf, checkAction, type TicketDeps } from '../tickets/tickets.service.js';
+import * as rules from './sla.rules.js';
+import { insertExtension, lockTicketsDue, recordAlerts, setNextChecks } from './sla.store.js';
+import type { slaAlerts } from './sla.table.js';
+import { enqueue, type OutboxMessage } from '../../outbox/outbox.js';
+
+/** A stage to announce, as the notifier needs it. */
+export interface SlaAlert {
+  ticket: TicketWithCustomer;
+  target: rules.SlaTargetName;
+  stage: rules.SlaStage;
+  dueAt: Date;
+  now: Date;
+}
+
+/** How SLA news reaches Slack: the messages to queue for a stage, and the urgent path. */
+export interface SlaNotifier {
+  stageMessages(alert: SlaAlert): OutboxMessage[];
+  urgent(tx: Db, ticket: TicketWithCustomer): Promise<void>;
+}
+
+export interface SlaDeps {
+  tickets: TicketDeps;
+  notify: SlaNotifier;
+}
+
+/**
+ * One sweep as of `now`: every ticket whose next stage has come gets its due stages recorded and
+ * announced, each (ticket, target, stage) once ever. A batch is a handful of statements whatever
+ * its size: lock the due tickets, insert the alerts (the unique key drops stages already posted),
+ * queue the messages, move next_check_at. Returns the counts for job_runs.
+ */
+export async function sweep(deps: SlaDeps, now: Date, batch = 500): Promise<{ checked: number; warnings: number; breaches: number }> {
+  const counts = { checked: 0, warnings: 0, breaches: 0 };
+  for (;;) {
+    const done = await deps.tickets.db.transaction(async (tx) => {
+      const due = await lockTicketsDue(tx, now, batch);
+      if (due.length === 0) return true;
+      counts.checked += due.length;
+      const candidates: (typeof slaAlerts.$inferInsert)[] = [];
+      const next: { id: number; posted: number; nextCheckAt: Date | null }[] = [];
+      for (const t of due) {
+        let posted = t.slaPosted;
+        for (const s of rules.dueStages(t, now)) {
+          posted = rules.markPosted(posted, s.target, s.stage);
+          candidates.push({ ticketId: t.id, target: s.target, stage: s.stage, dueAt: s.target === 'response' ? t.responseDueAt : t.resolutionDueAt, stageAt: s.at, postedAt: now });
+        }
+        // The next look follows from what was posted, never from `now`: re-running an old slot
+        // cannot move it backwards.
+        next.push({ id: t.id, posted, nextCheckAt: rules.nextCheckAt({ ...t, slaPosted: posted }) });
+      }
+      const fresh = await recordAlerts(tx, candidates);
+      const byId = new Map(due.map((t) => [t.id, t]));
+      const posted = new Map(next.map((n) => [n.id, n.posted]));
+      const messages: OutboxMessage[] = [];
+      for (const a of fresh) {
+        const t = byId.get(a.ticketId)!;
+        messages.push(...deps.notify.stageMessages({ ticket: { ...t, slaPosted: posted.get(t.id)! }, target: a.target, stage: a.stage, dueAt: a.dueAt, now }));
+        if (a.stage === 'warning') counts.warnings++;
+        else counts.breaches++;
+      }
+      await enqueue(tx, deps.tickets.clock.now(), messages);
+      await setNextChecks(tx, next);
+      return due.length < batch;
+    });
+    if (done) break;
+  }
+  if (counts.warnings + counts.breaches > 0) deps.tickets.queued();
+  return counts;
+}
+
+/** The urgent path (特殊流程): a new P1 goes to the escalation channel and the supervisors at once. */
+export function urgentHook(deps: SlaDeps) {
+  return async (tx: Db, ticket: TicketWithCustomer) => {
+    if (ticket.priority === 'P1') await deps.notify.urgent(tx, ticket);
+  };
+}
+
+export interface ExtensionInput {
+  plan: string;
+  committedAt: Date | undefined;
+  consentedBy: string;
+  consentMethod: string;
+  consentedAt: Date | undefined;
+}
+
+type ExtensionProblem = { key: 'error.required' | 'sla.error.committed_in_past' | 'error.consent_in_future' | 'error.too_long'; params?: Record<string, number> };
+
+/** Field problems of an extension form (empty when it may be saved). */
+export function validateExtension(input: ExtensionInput, now: Date): Record<string, ExtensionProblem> {
+  const problems: Record<string, ExtensionProblem> = {};
+  if (!input.plan.trim()) problems.plan = { key: 'error.required' };
+  else if (input.plan.length > 2000) problems.plan = { key: 'error.too_long', params: { max: 2000 } };
+  if (!input.committedAt) problems.committed_at = { key: 'error.required' };
+  else if (input.committedAt.getTime() <= now.getTime()) problems.committed_at = { key: 'sla.error.committed_in_past' };
+  if (!input.consentedBy.trim()) problems.consented_by = { key: 'error.required' };
+  if (!input.consentMethod.trim()) problems.consent_method = { key: 'error.required' };
+  if (input.consentedAt && input.consentedAt.getTime() > now.getTime() + 60_000) problems.consented_at = { key: 'error.consent_in_future' };
+  return problems;
+}
+
+/**
+ * Extend: a technical plan, a new committed time and the customer's consent move the resolution due
+ * time. A breach already posted stays on record (sla_alerts) and in reports.
+ */
+export async function extendTicket(deps: SlaDeps, ticketId: number, actor: string, input: ExtensionInput, version?: number): Promise<TicketWithCustomer> {
+  const { db, clock, config } = deps.tickets;
+  const now = clock.now();
+  const problems = validateExtension(input, now);
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  const result = await db.transaction(async (tx) => {
+    const t = await lockTicket(tx, ticketId);
+    if (!t) throw new DomainError('not_found', 'ticket.not_found', { key: String(ticketId) });
+    const problem = checkAction(config, t, actor, 'extend', version);
+    if (problem) throw problem;
+    const breached = (t.slaPosted & rules.STAGE_BIT['resolution:breach']) !== 0 || t.resolutionDueAt.getTime() <= now.getTime();
+    const moved = rules.extend(calendarOf(deps.tickets, t.slaCalendar), t, now, input.committedAt!);
+    await insertExtension(tx, {
+      ticketId: t.id,
+      plan: input.plan.trim(),
+      previousDueAt: t.resolutionDueAt,
+      committedAt: input.committedAt!,
+      consentedBy: input.consentedBy.trim(),
+      consentMethod: input.consentMethod,
+      consentedAt: input.consentedAt ?? now,
+      breachedBefore: breached,
+      recordedBy: actor,
+      recordedAt: now,
+    });
+    await updateTicket(tx, t.id, { ...moved, nextCheckAt: rules.nextCheckAt({ ...t, ...moved }), updatedAt: now });
+    await insertEvent(tx, { ticketId: t.id, at: now, actor, kind: 'extend', fromState: t.state, toState: t.state, note: input.plan.trim(), data: { previousDueAt: t.resolutionDueAt.toISOString(), committedAt: input.committedAt!.toISOString(), consentedBy: input.consentedBy.trim() } });
+    const updated = (await getTicket(tx, t.id))!;
+    await deps.tickets.notify.changed(tx, updated, { action: 'extend', actor, from: t.state, to: t.state, note: input.plan.trim(), committedAt: input.committedAt!, consentedBy: input.consentedBy.trim() });
+    return updated;
+  });
+  deps.tickets.queued();
+  return result;
+}

@@ -1,0 +1,53 @@
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../platform/db.js';
+import { tickets } from '../tickets/tickets.table.js';
+import { customers } from '../customers/customers.table.js';
+import type { TicketWithCustomer } from '../tickets/tickets.store.js';
+import { slaAlerts, slaExtensions } from './sla.table.js';
+
+export type SlaExtension = typeof slaExtensions.$inferSelect;
+
+/**
+ * Tickets whose next SLA stage has come, locked for this sweep (other replicas skip them). Reads the
+ * partial index on next_check_at: the cost follows the tickets at risk, not the table.
+ */
+export async function lockTicketsDue(tx: Db, now: Date, limit: number): Promise<TicketWithCustomer[]> {
+  const found = await tx
+    .select({ ticket: tickets, customerName: customers.name })
+    .from(tickets)
+    .innerJoin(customers, eq(customers.id, tickets.customerId))
+    .where(and(sql`${tickets.nextCheckAt} is not null`, lte(tickets.nextCheckAt, now)))
+    .orderBy(asc(tickets.nextCheckAt))
+    .limit(limit)
+    .for('update', { of: tickets, skipLocked: true });
+  return found.map((r) => ({ ...r.ticket, customerName: r.customerName }));
+}
+
+/** Records stages in one statement; returns those not recorded before (by any replica, at any time). */
+export async function recordAlerts(tx: Db, alerts: (typeof slaAlerts.$inferInsert)[]) {
+  if (alerts.length === 0) return [];
+  return tx.insert(slaAlerts).values(alerts).onConflictDoNothing().returning({ ticketId: slaAlerts.ticketId, target: slaAlerts.target, stage: slaAlerts.stage, dueAt: slaAlerts.dueAt });
+}
+
+/** Stores what was posted and when each ticket is next due a look, in one statement. */
+export async function setNextChecks(tx: Db, next: { id: number; posted: number; nextCheckAt: Date | null }[]): Promise<void> {
+  if (next.length === 0) return;
+  const values = sql.join(
+    next.map((n) => sql`(${n.id}::int, ${n.posted}::int, ${n.nextCheckAt?.toISOString() ?? null}::timestamptz)`),
+    sql`, `,
+  );
+  await tx.execute(sql`update tickets as t set sla_posted = v.posted, next_check_at = v.next
+    from (values ${values}) as v(id, posted, next) where t.id = v.id`);
+}
+
+export async function insertExtension(tx: Db, values: typeof slaExtensions.$inferInsert): Promise<void> {
+  await tx.insert(slaExtensions).values(values);
+}
+
+export async function listExtensions(db: Db, ticketId: number): Promise<SlaExtension[]> {
+  return db.select().from(slaExtensions).where(eq(slaExtensions.ticketId, ticketId)).orderBy(asc(slaExtensions.recordedAt));
+}
+
+export async function listAlerts(db: Db, ticketId: number) {
+  return db.select().from(slaAlerts).where(eq(slaAlerts.ticketId, ticketId)).orderBy(asc(slaAlerts.stageAt));
+}

@@ -1,0 +1,49 @@
+// The Extend button and form on a ticket (SPEC §3.1 consented extension).
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { BoltApp } from '../../../slack/app.js';
+import type { ListenerDeps } from '../../../slack/deps.js';
+import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
+import { reportError, type ReplyTarget } from '../../../slack/responses.js';
+import { ViewState } from '../../../slack/view-state.js';
+import { FORM, TICKET_ACTIONS, TICKET_VIEWS } from '../../tickets/slack/ids.js';
+import { prepareAction } from '../../tickets/tickets.service.js';
+import { extendTicket, validateExtension, type SlaDeps } from '../sla.service.js';
+import { extendModal } from './views.js';
+
+const buttonValue = z.object({ id: z.number().int(), v: z.number().int().optional() });
+const meta = z.object({ id: z.number().int(), v: z.number().int().optional(), channel: z.string().optional() });
+
+export function registerSlaListeners(app: BoltApp, deps: ListenerDeps, sla: SlaDeps): void {
+  app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS.extend, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const tr = await deps.trFor(body.user.id);
+    const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
+    try {
+      const { id, v } = buttonValue.parse(JSON.parse(action.value ?? '{}'));
+      const ticket = await prepareAction(deps.tickets, id, body.user.id, 'extend', v);
+      await client.views.open({ trigger_id: body.trigger_id, view: extendModal(ticket, writeMetadata({ id, v, channel: body.channel?.id }), tr) });
+    } catch (err) {
+      await reportError(err, target, tr, deps.logger);
+    }
+  });
+
+  app.view(TICKET_VIEWS.extend, async ({ ack, view, body, client }) => {
+    const s = new ViewState(view.state.values as never);
+    const m = readMetadata(meta, view.private_metadata);
+    const tr = await deps.trFor(body.user.id);
+    const target: ReplyTarget = { client, user: body.user.id, channel: m.channel };
+    const input = { plan: s.text(FORM.plan) ?? '', committedAt: s.dateTime(FORM.committedAt), consentedBy: s.text(FORM.consentedBy) ?? '', consentMethod: s.selected(FORM.consentMethod) ?? '', consentedAt: s.dateTime(FORM.consentedAt) };
+    const problems = validateExtension(input, deps.tickets.clock.now());
+    if (Object.keys(problems).length > 0) {
+      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(problems).map(([f, p]) => [f, tr(p.key, p.params)])) });
+      return;
+    }
+    await ack();
+    try {
+      await extendTicket(sla, m.id, body.user.id, input, m.v);
+    } catch (err) {
+      await reportError(err, target, tr, deps.logger);
+    }
+  });
+}

@@ -1,0 +1,116 @@
+// The daily work report end to end (工作报告, SPEC §3.8): a parent message, one reply per engineer,
+// and a line of problems an engineer adds with a button.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { runJob } from '../../src/jobs/runner.js';
+import { dailyReportNotes } from '../../src/modules/reviews/reviews.table.js';
+import { openTicket, resolveTicket, takeTicket, waitOnCustomer } from '../../src/modules/tickets/tickets.service.js';
+import { auditLog } from '../../src/platform/audit.table.js';
+import { storeName } from '../support/db.js';
+import { baseConfigYaml, REVIEW, startHarness, users, type Harness } from '../support/harness.js';
+import { settle } from '../patrols/support.js';
+import { reviewCalendarYaml } from './fixture.js';
+
+const textOf = (c: { args: Record<string, any> }) => `${c.args.text ?? ''} ${JSON.stringify(c.args.blocks ?? [])}`;
+
+async function runAt(h: Harness, at: string) {
+  h.clock.set(at);
+  const result = await runJob(h.opsdesk.services, 'daily-report', new Date(at), 'manual');
+  await settle(h);
+  if (result.outcome !== 'ok') throw new Error(JSON.stringify(result));
+  return result.counts;
+}
+
+describe(`daily work report end to end (${storeName})`, () => {
+  let h: Harness;
+  const keys: Record<string, string> = {};
+  beforeAll(async () => {
+    h = await startHarness({ yaml: `${baseConfigYaml}${reviewCalendarYaml}`, now: '2026-11-25T02:00:00Z' });
+    const deps = h.opsdesk.services.tickets;
+    const open = async (title: string, priority = 'P3') =>
+      openTicket(deps, { newCustomerName: 'Store 12', category: 'network', priority, title }, users.alice.id);
+    const t1 = await open('Printer jam');
+    const t2 = await open('VPN slow');
+    const t3 = await open('Core switch down', 'P1');
+    Object.assign(keys, { t1: t1.key, t2: t2.key, t3: t3.key });
+    await takeTicket(deps, t1.id, users.alice.id);
+    h.clock.set('2026-11-25T03:00:00Z');
+    await resolveTicket(deps, t1.id, users.alice.id, { cause: 'paper', fix: 'cleared', faultCategory: 'printer' });
+    await takeTicket(deps, t2.id, users.bob.id);
+    await waitOnCustomer(deps, t2.id, users.bob.id, 'waiting for the store to reboot');
+    await takeTicket(deps, t3.id, users.bob.id); // P1: resolution due 4 h after 10:00, so breached by 18:00
+    await settle(h);
+  });
+  afterAll(async () => h?.close());
+  beforeEach(() => {
+    h.sink.received.length = 0;
+  });
+
+  it('posts the day\'s report once: a parent message and one reply per engineer in its thread', async () => {
+    expect(await runAt(h, '2026-11-25T10:00:00Z')).toEqual({ posted: 1, engineers: 2, skipped: 0 }); // 18:00 Wednesday
+    expect(await runAt(h, '2026-11-25T10:00:30Z')).toEqual({ posted: 0, engineers: 0, skipped: 0 });
+    const parents = h.slack.posted().filter((c) => c.args.channel === REVIEW && !c.args.thread_ts);
+    expect(parents).toHaveLength(1);
+    expect(textOf(parents[0]!)).toContain('Daily work report · 2026-11-25');
+    expect(textOf(parents[0]!)).toContain('2 engineers · 3 tickets opened · 1 resolved · 2 still open · 2 blocked');
+    const replies = h.slack.posted().filter((c) => c.args.channel === REVIEW && c.args.thread_ts === parents[0]!.response.ts);
+    expect(replies).toHaveLength(2);
+    const alice = textOf(replies.find((r) => textOf(r).includes(`*<@${users.alice.id}>*`))!);
+    expect(alice).toContain(`*Opened:* ${keys.t1}, ${keys.t2}, ${keys.t3}`);
+    expect(alice).toContain(`*Taken:* ${keys.t1}`);
+    expect(alice).toContain(`*Resolved:* ${keys.t1}`);
+    expect(alice).toContain('*Still open (0)*');
+    const bob = textOf(replies.find((r) => textOf(r).includes(`*<@${users.bob.id}>*`))!);
+    expect(bob).toContain(`*Taken:* ${[keys.t2, keys.t3].sort().join(', ')}`);
+    expect(bob).toContain('*Still open (2)*');
+    expect(bob).toContain(`${keys.t2} (waiting on customer)`);
+    expect(bob).toContain(`${keys.t3} (SLA breached)`);
+    expect(bob).toContain('daily.add_problems');
+  });
+
+  it('skips a holiday and posts on a make-up working day', async () => {
+    expect(await runAt(h, '2026-10-05T10:00:00Z')).toEqual({ posted: 0, engineers: 0, skipped: 1 }); // National Day, a Monday
+    expect(await runAt(h, '2026-10-10T10:00:00Z')).toMatchObject({ posted: 1, skipped: 0 }); // a Saturday worked instead
+    expect(h.slack.posted().some((c) => textOf(c).includes('Daily work report · 2026-10-05'))).toBe(false);
+    expect(h.slack.posted().some((c) => textOf(c).includes('Daily work report · 2026-10-10'))).toBe(true);
+  });
+
+  it('lets only the engineer add problems to their own report, refusing others with an explanation and an audit row', async () => {
+    const value = JSON.stringify({ d: '2026-11-25', u: users.bob.id });
+    const opened = h.slack.callsTo('views.open').length;
+    await h.requester.blockAction({ user: users.alice, actionId: 'daily.add_problems', value, channelId: REVIEW });
+    await h.sink.waitFor((r) => r.length >= 1);
+    expect(h.sink.received.at(-1).text).toBe(`Only <@${users.bob.id}> can add problems to their own report.`);
+    const refused = await h.store.db.select().from(auditLog).where(and(eq(auditLog.action, 'daily.problems'), eq(auditLog.actor, users.alice.id)));
+    expect(refused).toMatchObject([{ outcome: 'refused', subject: `daily:2026-11-25:${users.bob.id}` }]);
+    expect(h.slack.callsTo('views.open')).toHaveLength(opened);
+
+    await h.requester.blockAction({ user: users.bob, actionId: 'daily.add_problems', value, channelId: REVIEW, triggerId: 'trig-problems' });
+    await h.slack.waitFor((c) => c.filter((x) => x.method === 'views.open').length > opened);
+    expect(h.slack.callsTo('views.open').at(-1)!.args.view.callback_id).toBe('daily.problems');
+  });
+
+  it('refuses an empty line with a field error and stores nothing', async () => {
+    const view = h.slack.callsTo('views.open').at(-1)!.args.view;
+    const res = await h.requester.viewSubmission({ user: users.bob, callbackId: 'daily.problems', viewId: 'VPROB0', values: { problems: { value: { type: 'plain_text_input', value: '   ' } } }, privateMetadata: view.private_metadata });
+    expect(res.json).toEqual({ response_action: 'errors', errors: { problems: 'This field is required.' } });
+    expect(await h.store.db.select().from(dailyReportNotes)).toHaveLength(0);
+  });
+
+  it('adds the line as a reply in the day\'s thread, escaped, once for a repeated submission', async () => {
+    const view = h.slack.callsTo('views.open').at(-1)!.args.view;
+    const values = { problems: { value: { type: 'plain_text_input', value: 'VPN box needs a reboot <!channel>' } } };
+    for (let i = 0; i < 2; i++) {
+      const res = await h.requester.viewSubmission({ user: users.bob, callbackId: 'daily.problems', viewId: 'VPROB1', values, privateMetadata: view.private_metadata });
+      expect(res.text).toBe('');
+      await settle(h);
+    }
+    const notes = await h.store.db.select().from(dailyReportNotes);
+    expect(notes).toMatchObject([{ reportDate: '2026-11-25', userId: users.bob.id, text: 'VPN box needs a reboot <!channel>' }]);
+    const lines = h.slack.posted().filter((c) => String(c.args.text).includes('Problems noted by'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.args.text).toBe(`:memo: Problems noted by <@${users.bob.id}>: VPN box needs a reboot &lt;!channel&gt;`);
+    const parent = h.slack.posted().find((c) => textOf(c).includes('Daily work report · 2026-11-25'))!;
+    expect(lines[0]!.args.thread_ts).toBe(parent.response.ts);
+  });
+});
