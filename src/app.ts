@@ -11,8 +11,6 @@ import { registerSlaListeners } from './modules/sla/slack/listeners.js';
 import { registerOncallListeners } from './modules/oncall/slack/listeners.js';
 import { oncallHomeSection } from './modules/oncall/slack/home.js';
 import type { ListenerDeps } from './slack/deps.js';
-import { ticketPostedHook } from './modules/tickets/slack/notifier.js';
-import { visitPostedHook } from './modules/visits/slack/notifier.js';
 import { registerVisitListeners } from './modules/visits/slack/listeners.js';
 import { visitsHomeSection } from './modules/visits/slack/home.js';
 import { visitRoutes } from './modules/visits/web/routes.js';
@@ -20,7 +18,7 @@ import { patrolsHomeSection, registerPatrolListeners } from './modules/patrols/s
 import { registerReviewListeners } from './modules/reviews/slack/listeners.js';
 import { slackFileUploader } from './modules/reviews/slack/notifier.js';
 import { startScheduler } from './jobs/scheduler.js';
-import { buildServices, type Services } from './services.js';
+import { buildServices, POSTED_HOOKS, type Services } from './services.js';
 import type { TicketDeps } from './modules/tickets/tickets.service.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -28,6 +26,7 @@ import { rows, type Store } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
 import { createSlackApp, jsonRoute, startSlackApp, type BoltApp } from './slack/app.js';
 import { InFlight, requestLog } from './slack/middleware.js';
+import { registerUnbuiltCommands } from './slack/unbuilt.js';
 
 export interface OpsdeskOptions {
   config: Config;
@@ -67,7 +66,7 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
     client: outboxClient(opts.slack.botToken, opts.slack.apiUrl),
     clock,
     logger: logger.child({ component: 'outbox' }),
-    postedHooks: [ticketPostedHook, visitPostedHook],
+    postedHooks: POSTED_HOOKS,
     pollMs: opts.outboxPollMs,
   });
   const services = buildServices({
@@ -120,6 +119,7 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
   const listenerDeps: ListenerDeps = { db: store.db, config, tr: services.tr, trFor: (user) => locales.translatorFor(user), logger, tickets: ticketDeps };
   registerTicketListeners(app, listenerDeps);
   registerSlaListeners(app, listenerDeps, services.sla);
+  registerUnbuiltCommands(app, listenerDeps, ['/change', '/kb']);
   registerOncallListeners(app, listenerDeps, services.oncall);
   registerVisitListeners(app, listenerDeps, services.visits);
   registerPatrolListeners(app, listenerDeps, services.patrols);

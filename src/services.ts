@@ -1,7 +1,8 @@
 // The services every entry point shares (the app, the CLI, the scheduler), built in one place.
 // Each module adds its deps here; listeners and jobs receive this bag.
 import type { Config } from './config/config.js';
-import { slackTicketNotifier } from './modules/tickets/slack/notifier.js';
+import { slackTicketNotifier, ticketPostedHook } from './modules/tickets/slack/notifier.js';
+import type { PostedHook } from './outbox/worker.js';
 import type { TicketDeps } from './modules/tickets/tickets.service.js';
 import type { Clock } from './platform/clock.js';
 import { buildCalendars } from './modules/sla/calendar.rules.js';
@@ -9,7 +10,7 @@ import { urgentHook, type SlaDeps } from './modules/sla/sla.service.js';
 import { slackSlaNotifier } from './modules/sla/slack/notifier.js';
 import { buildOncallDeps, type OncallDeps } from './modules/oncall/oncall.wiring.js';
 import type { Db } from './platform/db.js';
-import { slackVisitNotifier } from './modules/visits/slack/notifier.js';
+import { slackVisitNotifier, visitPostedHook } from './modules/visits/slack/notifier.js';
 import { visitOrderGuard } from './modules/visits/visits.guard.js';
 import type { VisitDeps } from './modules/visits/visits.service.js';
 import { translator, type Translate } from './platform/i18n.js';
@@ -37,6 +38,9 @@ export interface Services {
   reviews: ReviewDeps;
   daily: DailyDeps;
 }
+
+/** Every module's hook that keeps a delivered message's ts on its own rows (the app's and the CLI's worker). */
+export const POSTED_HOOKS: PostedHook[] = [ticketPostedHook, visitPostedHook];
 
 export function buildServices(opts: { db: Db; config: Config; clock: Clock; logger: Logger; queued: () => void; files?: FileUploader }): Services {
   const { db, config, clock, logger, queued } = opts;

@@ -4,9 +4,8 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { EnvError, loadEnv, type Env } from '../config/env.js';
 import { outboxClient } from '../app.js';
 import { JOBS, PLANNED_JOBS } from '../jobs/registry.js';
-import { ticketPostedHook } from '../modules/tickets/slack/notifier.js';
 import { runJob } from '../jobs/runner.js';
-import { buildServices } from '../services.js';
+import { buildServices, POSTED_HOOKS } from '../services.js';
 import { slackFileUploader } from '../modules/reviews/slack/notifier.js';
 import { OutboxWorker } from '../outbox/worker.js';
 import { ManualClock, systemClock, type Clock } from '../platform/clock.js';
@@ -91,7 +90,7 @@ async function main(argv: string[]): Promise<void> {
     }
     const clock: Clock = at ? new ManualClock(at) : systemClock;
     const worker = env.slackBotToken
-      ? new OutboxWorker({ db: store.db, client: outboxClient(env.slackBotToken, env.slackApiUrl), clock, logger, postedHooks: [ticketPostedHook] })
+      ? new OutboxWorker({ db: store.db, client: outboxClient(env.slackBotToken, env.slackApiUrl), clock, logger, postedHooks: POSTED_HOOKS })
       : undefined;
     // With a token the review chart is uploaded by the job itself; without, the app's review-charts job does it.
     const files = env.slackBotToken ? slackFileUploader(outboxClient(env.slackBotToken, env.slackApiUrl)) : undefined;

@@ -53,3 +53,19 @@ describe(`Home tab and the user's language (${storeName})`, () => {
     expect(h.slack.callsTo('views.open').at(-1)!.args.view.callback_id).toBe('ticket.create');
   });
 });
+
+describe(`commands not built yet (${storeName})`, () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('answers /change and /kb privately instead of timing out', async () => {
+    for (const command of ['/change', '/kb']) {
+      const res = await h.requester.command(command, 'anything', users.alice, { channelId: SUPPORT });
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ response_type: 'ephemeral', text: `${command} is not available in this version of opsdesk yet.` });
+    }
+  });
+});

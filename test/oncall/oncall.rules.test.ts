@@ -207,11 +207,12 @@ describe('rotations from opsdesk.yml', () => {
     expect(primaryRotation([])).toBeUndefined();
   });
 
-  it('schedules oncall-handover at every handover time of rotations in the app zone', () => {
+  it('schedules oncall-handover at every handover time of every rotation, in the rotation zone', () => {
     expect(handoverSchedules(config)).toEqual([
-      { cron: '0 8 * * *', args: { name: 'network' } },
-      { cron: '0 9 * * *', args: { name: 'primary' } },
-      { cron: '30 21 * * *', args: { name: 'primary' } },
+      { cron: '0 8 * * *', args: { name: 'network' }, timezone: 'Asia/Shanghai' },
+      { cron: '0 9 * * *', args: { name: 'primary' }, timezone: 'Asia/Shanghai' },
+      { cron: '30 21 * * *', args: { name: 'primary' }, timezone: 'Asia/Shanghai' },
+      { cron: '0 9 * * *', args: { name: 'london' }, timezone: 'Europe/London' },
     ]);
   });
 });

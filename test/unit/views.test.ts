@@ -57,6 +57,7 @@ function makeTicket(over: Partial<TicketWithCustomer> = {}): TicketWithCustomer 
     acknowledgedAt: null,
     resolvedAt: null,
     closedAt: null,
+    cancelledAt: null,
     cause: null,
     fix: null,
     faultCategory: null,

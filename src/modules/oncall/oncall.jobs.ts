@@ -8,15 +8,11 @@ import { rotationsOf, shiftOf, shiftsStartingIn } from './oncall.rules.js';
 import { overridesFor } from './oncall.service.js';
 import { advancePages } from './paging.service.js';
 
-/**
- * One cron per handover time per rotation, in `config.timezone`. A rotation in another zone gets no
- * cron of its own (the scheduler runs every job in `config.timezone`): the watch job opens its
- * handovers within a minute of their time instead.
- */
-export function handoverSchedules(config: Config): { cron: string; args: { name: string } }[] {
-  return rotationsOf(config)
-    .filter((r) => r.zone === config.timezone)
-    .flatMap((r) => r.handover.map((minutes) => ({ cron: `${minutes % 60} ${Math.floor(minutes / 60)} * * *`, args: { name: r.name } })));
+/** One cron per handover time per rotation, in the rotation's own zone (the watch job catches up missed ones). */
+export function handoverSchedules(config: Config): { cron: string; args: { name: string }; timezone: string }[] {
+  return rotationsOf(config).flatMap((r) =>
+    r.handover.map((minutes) => ({ cron: `${minutes % 60} ${Math.floor(minutes / 60)} * * *`, args: { name: r.name }, timezone: r.zone })),
+  );
 }
 
 /** Reminders to the engineers of shifts starting within `reminder_before`: once per shift and person (dedupe key). */

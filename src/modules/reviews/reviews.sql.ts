@@ -83,7 +83,7 @@ export async function ticketFigures(db: Db, w: ReviewWindow, withExtensions: boo
     : sql`left join (select null::int as ticket_id, null::timestamptz as bb) x on false`;
   const query = sql`
     with c as (
-      select t.id, t.key, t.priority, t.category, coalesce(t.fault_category, t.category) as fault, t.state, t.created_at, t.updated_at,
+      select t.id, t.key, t.priority, t.category, coalesce(t.fault_category, t.category) as fault, t.state, t.created_at, coalesce(t.cancelled_at, t.updated_at) as cancelled_at,
              t.resolved_at as res, least(t.acknowledged_at, t.resolved_at) as ack, t.response_due_at as rdue, t.resolution_due_at as sdue,
              t.paused_at, x.bb
       from tickets t ${extensions}
@@ -94,12 +94,12 @@ export async function ticketFigures(db: Db, w: ReviewWindow, withExtensions: boo
     o as (
       select c.*,
         case when c.ack is not null and c.ack <= c.rdue then 'm'
-             when c.state = 'cancelled' and c.updated_at <= c.rdue then null
+             when c.state = 'cancelled' and c.cancelled_at <= c.rdue then null
              when c.rdue <= ${ASOF} then 'b' end as rsp,
         case when c.ack is not null and c.ack <= c.rdue then c.ack else c.rdue end as rsp_at,
         case when c.bb is not null then 'b'
              when c.res is not null and c.res <= c.sdue then 'm'
-             when c.state = 'cancelled' and c.updated_at <= c.sdue then null
+             when c.state = 'cancelled' and c.cancelled_at <= c.sdue then null
              when c.sdue <= ${ASOF} and (c.paused_at is null or c.paused_at > c.sdue) then 'b' end as sol,
         case when c.bb is not null then c.bb when c.res is not null and c.res <= c.sdue then c.res else c.sdue end as sol_at
       from c
@@ -107,8 +107,8 @@ export async function ticketFigures(db: Db, w: ReviewWindow, withExtensions: boo
     m as materialized (
       select id, priority, category, state = 'cancelled' as cancelled, rsp, sol, sol_at, res, bb is not null as extended,
         ${month('created_at')} as cm, ${month('res')} as rm, ${month('ack')} as am, ${month('rsp_at')} as rspm, ${month('sol_at')} as solm,
-        (created_at < ${F} and (res is null or res >= ${F}) and not (state = 'cancelled' and updated_at < ${F})) as open0,
-        (created_at < ${T} and (res is null or res >= ${T}) and not (state = 'cancelled' and updated_at < ${T})) as open1,
+        (created_at < ${F} and (res is null or res >= ${F}) and not (state = 'cancelled' and cancelled_at < ${F})) as open0,
+        (created_at < ${T} and (res is null or res >= ${T}) and not (state = 'cancelled' and cancelled_at < ${T})) as open1,
         extract(epoch from ack - created_at)::float8 / 60 as tta,
         extract(epoch from res - created_at)::float8 / 60 as ttr,
         case when res >= ${PF} and res < ${T} then fault end as fault,

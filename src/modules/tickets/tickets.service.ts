@@ -191,7 +191,7 @@ export function reopenTicket(deps: TicketDeps, ticketId: number, actor: string, 
 
 export function cancelTicket(deps: TicketDeps, ticketId: number, actor: string, reason: string, version?: number) {
   if (!reason.trim()) throw new ValidationError({ reason: { key: 'error.required' } });
-  return transition(deps, ticketId, actor, 'cancel', version, () => ({ patch: { cancelReason: reason.trim() }, note: reason.trim() }));
+  return transition(deps, ticketId, actor, 'cancel', version, () => ({ patch: { cancelReason: reason.trim(), cancelledAt: deps.clock.now() }, note: reason.trim() }));
 }
 
 /**

@@ -44,6 +44,7 @@ export const tickets = pgTable(
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     cause: text('cause'),
     fix: text('fix'),
     faultCategory: text('fault_category'),
@@ -80,7 +81,7 @@ export const ticketEvents = pgTable(
     note: text('note'),
     data: jsonb('data').$type<Record<string, unknown>>(),
   },
-  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.at)],
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.at), index('ticket_events_at_idx').on(t.at)],
 );
 
 /** The customer's consent to a remote session (远程排障): who agreed, how and when. */

@@ -13,6 +13,7 @@ export const coreEn = {
   'error.store_busy': 'The embedded store in {dir} is in use by the running opsdesk app (pid {pid}).',
 
   'modal.cancel': 'Cancel',
+  'app.not_built': '{command} is not available in this version of opsdesk yet.',
 
   'state.new': 'New',
   'state.acknowledged': 'Acknowledged',
@@ -178,6 +179,7 @@ export const coreZh: Record<keyof typeof coreEn, string> = {
   'error.store_busy': '内置数据库 {dir} 正被运行中的 opsdesk 应用使用（进程 {pid}）。',
 
   'modal.cancel': '取消',
+  'app.not_built': '当前版本的 opsdesk 尚未提供 {command}。',
 
   'state.new': '新建',
   'state.acknowledged': '已受理',
