@@ -105,3 +105,12 @@ describe('working hours', () => {
     expect(() => parseHours('9-18')).toThrow(/not a range/);
   });
 });
+
+describe('calendars in opsdesk.yml', () => {
+  it('refuses overlapping hours, naming the key path and line', async () => {
+    const { parseConfig, ConfigError } = await import('../../src/config/config.js');
+    const text = 'calendars:\n  business:\n    days: [mon, tue]\n    hours: ["09:00-13:00", "12:00-18:00"]\n';
+    expect(() => parseConfig(text, { publicUrl: 'http://x', tzDefault: undefined, localeDefault: undefined })).toThrow(ConfigError);
+    expect(() => parseConfig(text, { publicUrl: 'http://x', tzDefault: undefined, localeDefault: undefined })).toThrow(/opsdesk\.yml:4: calendars\.business\.hours: .*overlap/);
+  });
+});
