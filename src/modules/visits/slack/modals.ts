@@ -3,7 +3,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { MessageKey, Translate } from '../../../platform/i18n.js';
 import { t } from '../../../platform/i18n.js';
-import { context, option, plain, section } from '../../../slack/blocks.js';
+import { context, modal as sharedModal, option, plain, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, truncate } from '../../../slack/mrkdwn.js';
 import { CALL_RESULTS, LATE_REASONS, VISIT_LIMITS, VISIT_RESULTS, windowEndOf } from '../visits.rules.js';
 import type { VisitPrefill } from '../visits.service.js';
@@ -31,15 +31,8 @@ const select = (options: { text: string; value: string }[], initial?: string) =>
 
 const tick = (label: string) => ({ type: 'checkboxes', options: [{ text: plain(label, 150), value: 'yes' }] });
 
-const modal = (callbackId: string, title: string, submit: string, blocks: KnownBlock[], privateMetadata: string, tr: Translate): ModalView => ({
-  type: 'modal',
-  callback_id: callbackId,
-  title: plain(title, 24),
-  submit: plain(submit, 24),
-  close: plain(tr('modal.cancel'), 24),
-  private_metadata: privateMetadata,
-  blocks,
-});
+const modal = (callbackId: string, title: string, submit: string, blocks: KnownBlock[], privateMetadata: string, tr: Translate): ModalView =>
+  sharedModal(callbackId, title, submit, blocks, privateMetadata, tr('modal.cancel'));
 
 const orderLine = (o: VisitOrderView) => section(`*${o.key}* ${escapeMrkdwn(o.customerName)} · ${escapeMrkdwn(truncate(o.address, 200))}`);
 
