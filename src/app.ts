@@ -24,8 +24,10 @@ import { OutboxWorker } from './outbox/worker.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { rows, type Store } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
-import { createSlackApp, jsonRoute, startSlackApp, type BoltApp } from './slack/app.js';
+import { createSlackApp, jsonRoute, startSlackApp } from './slack/app.js';
 import { InFlight, requestLog } from './slack/middleware.js';
+import { SlackRouter } from './slack/router.js';
+import type { App } from '@slack/bolt';
 import { registerUnbuiltCommands } from './slack/unbuilt.js';
 
 export interface OpsdeskOptions {
@@ -43,7 +45,7 @@ export interface OpsdeskOptions {
 
 export interface Opsdesk {
   port: number;
-  app: BoltApp;
+  app: App;
   worker: OutboxWorker;
   ticketDeps: TicketDeps;
   services: Services;
@@ -115,17 +117,20 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
   app.error(async (err) => {
     logger.error({ err }, 'unhandled error in a Slack listener');
   });
+  const router = new SlackRouter(app, (kind, id) => logger.warn({ kind, id }, 'no listener for this Slack request; acknowledged'));
+  const routes = router.routes;
   const locales = new UserLocales(store.db, config.locale);
   const listenerDeps: ListenerDeps = { db: store.db, config, tr: services.tr, trFor: (user) => locales.translatorFor(user), logger, tickets: ticketDeps };
-  registerTicketListeners(app, listenerDeps);
-  registerSlaListeners(app, listenerDeps, services.sla);
-  registerUnbuiltCommands(app, listenerDeps, ['/change', '/kb']);
-  registerOncallListeners(app, listenerDeps, services.oncall);
-  registerVisitListeners(app, listenerDeps, services.visits);
-  registerPatrolListeners(app, listenerDeps, services.patrols);
-  registerReviewListeners(app, listenerDeps, services.reviews, services.daily);
-  registerHomeListeners(app, listenerDeps, locales, [ticketsHomeSection(store.db), oncallHomeSection(services.oncall), visitsHomeSection(store.db), patrolsHomeSection(services.patrols)]);
+  registerTicketListeners(routes, listenerDeps);
+  registerSlaListeners(routes, listenerDeps, services.sla);
+  registerUnbuiltCommands(routes, listenerDeps, ['/change', '/kb']);
+  registerOncallListeners(routes, listenerDeps, services.oncall);
+  registerVisitListeners(routes, listenerDeps, services.visits);
+  registerPatrolListeners(routes, listenerDeps, services.patrols);
+  registerReviewListeners(routes, listenerDeps, services.reviews, services.daily);
+  registerHomeListeners(routes, listenerDeps, locales, [ticketsHomeSection(store.db), oncallHomeSection(services.oncall), visitsHomeSection(store.db), patrolsHomeSection(services.patrols)]);
 
+  router.mount();
   const port = await startSlackApp(app, opts.port);
   worker.start();
   const scheduler = opts.scheduler === false ? undefined : startScheduler(services);

@@ -4,7 +4,8 @@ import { App, LogLevel, type CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../platform/logger.js';
 
-export type BoltApp = App;
+/** What modules register their listeners on (see router.ts). */
+export type { SlackRoutes as BoltApp } from './router.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -35,7 +36,7 @@ function boltLogger(logger: Logger) {
  * The Bolt app: HTTP mode at POST /slack/events (requests verified with the signing secret), or
  * Socket Mode when an app token is given — then the extra routes are served on `port` alone.
  */
-export function createSlackApp(opts: SlackAppOptions): BoltApp {
+export function createSlackApp(opts: SlackAppOptions): App {
   const clientOptions = { slackApiUrl: opts.slackApiUrl, retryConfig: { retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 1000 }, timeout: 10_000 };
   // auth.test once, lazily; while Slack is unreachable requests are still handled and stored.
   const authClient = new WebClient(opts.botToken, { ...clientOptions, retryConfig: { retries: 0 } });
@@ -59,7 +60,7 @@ export function createSlackApp(opts: SlackAppOptions): BoltApp {
 }
 
 /** Starts the app; in HTTP mode resolves with the port actually bound (0 picks a free one). */
-export async function startSlackApp(app: BoltApp, port: number): Promise<number> {
+export async function startSlackApp(app: App, port: number): Promise<number> {
   const server = (await app.start(port)) as unknown as Server | undefined;
   const address = server?.address?.() as AddressInfo | null | undefined;
   return address?.port ?? port;

@@ -69,3 +69,24 @@ describe(`commands not built yet (${storeName})`, () => {
     }
   });
 });
+
+describe(`the listener router (${storeName})`, () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('acknowledges a button nobody listens to instead of letting Slack time out', async () => {
+    const res = await h.requester.blockAction({ user: users.alice, actionId: 'no.such.button', value: 'x', channelId: SUPPORT });
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses a second listener for the same id at start', async () => {
+    const { SlackRouter } = await import('../../src/slack/router.js');
+    const { App } = await import('@slack/bolt');
+    const router = new SlackRouter(new App({ signingSecret: 'x'.repeat(16), authorize: async () => ({}) }), () => {});
+    router.routes.action('same.id', async () => {});
+    expect(() => router.routes.action('same.id', async () => {})).toThrow(/second action listener/);
+  });
+});
