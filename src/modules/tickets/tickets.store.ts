@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
+import { prepared } from '../../platform/prepared.js';
 import { customers } from '../customers/customers.table.js';
 import { remoteConsents, remoteSteps, ticketEvents, tickets } from './tickets.table.js';
 
@@ -22,12 +23,14 @@ const withCustomer = (db: Db) =>
 const flatten = (r: { ticket: Ticket; customerName: string }): TicketWithCustomer => ({ ...r.ticket, customerName: r.customerName });
 
 export async function getTicket(db: Db, id: number): Promise<TicketWithCustomer | undefined> {
-  const [row] = await withCustomer(db).where(eq(tickets.id, id));
+  const query = prepared(db, 'ticket_by_id', (d) => withCustomer(d).where(eq(tickets.id, sql.placeholder('id'))).prepare('ticket_by_id'));
+  const [row] = await query.execute({ id });
   return row && flatten(row);
 }
 
 export async function getTicketByKey(db: Db, key: string): Promise<TicketWithCustomer | undefined> {
-  const [row] = await withCustomer(db).where(eq(tickets.key, key));
+  const query = prepared(db, 'ticket_by_key', (d) => withCustomer(d).where(eq(tickets.key, sql.placeholder('key'))).prepare('ticket_by_key'));
+  const [row] = await query.execute({ key });
   return row && flatten(row);
 }
 
@@ -66,20 +69,26 @@ export async function listTicketEvents(db: Db, ticketId: number): Promise<Ticket
 
 /** Open tickets posted in a channel (the team's queue), most urgent first. */
 export async function listOpenInChannel(db: Db, channel: string, limit: number): Promise<TicketWithCustomer[]> {
-  const found = await withCustomer(db)
-    .where(and(eq(tickets.slackChannel, channel), notInArray(tickets.state, [...CLOSED])))
-    .orderBy(asc(tickets.priority), asc(tickets.resolutionDueAt))
-    .limit(limit);
-  return found.map(flatten);
+  const query = prepared(db, 'open_in_channel', (d) =>
+    withCustomer(d)
+      .where(and(eq(tickets.slackChannel, sql.placeholder('channel')), notInArray(tickets.state, [...CLOSED])))
+      .orderBy(asc(tickets.priority), asc(tickets.resolutionDueAt))
+      .limit(sql.placeholder('limit'))
+      .prepare('open_in_channel'),
+  );
+  return (await query.execute({ channel, limit })).map(flatten);
 }
 
 /** Open tickets assigned to a user, most urgent first. */
 export async function listOpenAssignedTo(db: Db, userId: string, limit: number): Promise<TicketWithCustomer[]> {
-  const found = await withCustomer(db)
-    .where(and(eq(tickets.assignee, userId), notInArray(tickets.state, [...CLOSED])))
-    .orderBy(asc(tickets.priority), asc(tickets.resolutionDueAt))
-    .limit(limit);
-  return found.map(flatten);
+  const query = prepared(db, 'open_assigned_to', (d) =>
+    withCustomer(d)
+      .where(and(eq(tickets.assignee, sql.placeholder('userId')), notInArray(tickets.state, [...CLOSED])))
+      .orderBy(asc(tickets.priority), asc(tickets.resolutionDueAt))
+      .limit(sql.placeholder('limit'))
+      .prepare('open_assigned_to'),
+  );
+  return (await query.execute({ userId, limit })).map(flatten);
 }
 
 export async function latestConsent(db: Db, ticketId: number): Promise<RemoteConsent | undefined> {
