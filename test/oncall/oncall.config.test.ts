@@ -1,23 +1,7 @@
 // Bad rotation config in opsdesk.yml: one clear line naming the file, line and key path.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/config.js';
-
-const ENV = { publicUrl: 'http://localhost:3000', tzDefault: undefined, localeDefault: undefined };
-const yml = (...lines: string[]) => lines.join('\n') + '\n';
-
-function configError(text: string, path: string, line: number): string {
-  let caught: unknown;
-  try {
-    parseConfig(text, ENV);
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ConfigError);
-  const message = (caught as ConfigError).message;
-  expect(message).toContain(`opsdesk.yml:${line}: ${path}:`);
-  expect(message).not.toContain('\n');
-  return message;
-}
+import { configError, ENV, yml } from '../support/config.js';
+import { parseConfig } from '../../src/config/config.js';
 
 /** A rotation whose lines 4.. are given; lines 1–3 are the same each time. */
 const rotation = (...lines: string[]) => yml('oncall:', '  rotations:', '    - name: primary', ...lines);

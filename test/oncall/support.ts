@@ -6,7 +6,7 @@ import { runJob } from '../../src/jobs/runner.js';
 import { auditLog } from '../../src/platform/audit.table.js';
 import { validateMessageBlocks } from '../support/block-kit.js';
 import type { SlackCall } from '../support/fake-slack.js';
-import { DISPATCH, ESCALATION, ONCALL, PATROL, REVIEW, startHarness, SUPPORT, users, type Harness } from '../support/harness.js';
+import { startHarness, teamConfigYaml, users, type Harness } from '../support/harness.js';
 import type { SlackUser } from '../support/slack-client.js';
 
 export const carl = { id: 'U0CARL', name: 'carl' };
@@ -17,20 +17,7 @@ export const NETWORK = 'C0NETWORK';
  * 09:00 (even k) or 21:00 (odd k) of 1 Nov + ⌊k/2⌋ days, member k mod 3: on 25 Nov 09:00 (k=48)
  * alice, 21:00 bob, 26 Nov 09:00 carl, 21:00 alice, 27 Nov 09:00 bob …
  */
-export const oncallYaml = `
-timezone: Asia/Shanghai
-locale: en
-channels:
-  support: ${SUPPORT}
-  escalation: ${ESCALATION}
-  dispatch: ${DISPATCH}
-  oncall: ${ONCALL}
-  review: ${REVIEW}
-  patrol: ${PATROL}
-roles:
-  supervisors: [${users.sam.id}]
-  dispatchers: [${users.dora.id}]
-  engineers: [${users.alice.id}, ${users.bob.id}, ${carl.id}]
+export const oncallYaml = `${teamConfigYaml([carl.id])}
 oncall:
   rotations:
     - name: primary

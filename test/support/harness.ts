@@ -24,7 +24,8 @@ export const users = {
   olga: { id: 'U0OLGA', name: 'olga' }, // not on the team
 };
 
-export const baseConfigYaml = `
+/** The test team's opsdesk.yml: every channel, a supervisor, a dispatcher and the engineers. */
+export const teamConfigYaml = (extraEngineers: string[] = []) => `
 timezone: Asia/Shanghai
 locale: en
 channels:
@@ -37,8 +38,10 @@ channels:
 roles:
   supervisors: [${users.sam.id}]
   dispatchers: [${users.dora.id}]
-  engineers: [${users.alice.id}, ${users.bob.id}]
+  engineers: [${[users.alice.id, users.bob.id, ...extraEngineers].join(', ')}]
 `;
+
+export const baseConfigYaml = teamConfigYaml();
 
 export interface Harness {
   opsdesk: Opsdesk;

@@ -1,27 +1,9 @@
 // SPEC §2 opsdesk.yml: built-in defaults, the documented shape, env overrides, and errors that
 // name the key path and the line.
 import { describe, expect, it } from 'vitest';
+import { configError, ENV, yml } from '../support/config.js';
 import { ConfigError, HANDBOOK_SLA, parseConfig, type Config } from '../../src/config/config.js';
 import { parseClock, parseDurationMinutes } from '../../src/config/durations.js';
-
-const ENV = { publicUrl: 'http://localhost:3000', tzDefault: undefined, localeDefault: undefined };
-
-const yml = (...lines: string[]) => lines.join('\n') + '\n';
-
-/** Asserts parseConfig refuses `text` with a ConfigError naming `path` at `line`; returns the message. */
-function configError(text: string, path: string, line: number): string {
-  let caught: unknown;
-  try {
-    parseConfig(text, ENV);
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ConfigError);
-  const message = (caught as ConfigError).message;
-  expect(message).toContain(`opsdesk.yml:${line}: ${path}:`);
-  expect(message).not.toContain('\n');
-  return message;
-}
 
 // The example of SPEC §2, with real-looking ids.
 const SPEC_EXAMPLE = yml(
