@@ -1,7 +1,7 @@
 // Patrol listeners: ack fast, parse, call one service function, report errors to the user.
-import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { BoltApp } from '../../../slack/app.js';
+import { onButton } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
 import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
@@ -51,32 +51,17 @@ export function registerPatrolListeners(app: BoltApp, deps: ListenerDeps, patrol
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(PATROL_ACTIONS.claim, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const tr = await deps.trFor(body.user.id);
-    const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
-    const value = parseButton(action.value);
-    if (!value) return;
-    try {
-      await service.claimRun(patrols, value.id, body.user.id, value.v);
-    } catch (err) {
-      await reportError(err, target, tr, logger);
-    }
+  onButton(app, deps, PATROL_ACTIONS.claim, async ({ user, value }) => {
+    const button = parseButton(value);
+    if (button) await service.claimRun(patrols, button.id, user, button.v);
   });
 
-  app.action<BlockAction<ButtonAction>>(PATROL_ACTIONS.record, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const tr = await deps.trFor(body.user.id);
-    const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
-    const value = parseButton(action.value);
-    if (!value) return;
-    try {
-      const run = await service.prepareSubmit(patrols, value.id, body.user.id);
-      const meta = writeMetadata({ id: run.id, positions: run.items.map((i) => i.position), channel: body.channel?.id });
-      await client.views.open({ trigger_id: body.trigger_id, view: views.resultsModal(run, meta, tr) });
-    } catch (err) {
-      await reportError(err, target, tr, logger);
-    }
+  onButton(app, deps, PATROL_ACTIONS.record, async ({ user, value, channel, triggerId, client, tr }) => {
+    const button = parseButton(value);
+    if (!button) return;
+    const run = await service.prepareSubmit(patrols, button.id, user);
+    const meta = writeMetadata({ id: run.id, positions: run.items.map((i) => i.position), channel });
+    await client.views.open({ trigger_id: triggerId, view: views.resultsModal(run, meta, tr) });
   });
 
   app.view(PATROL_VIEWS.submit, async ({ ack, view, body, client }) => {

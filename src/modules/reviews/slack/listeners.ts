@@ -1,7 +1,7 @@
 // Review and daily-report listeners: ack fast, parse, call one service function, report errors.
-import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { BoltApp } from '../../../slack/app.js';
+import { onButton } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
 import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
@@ -37,39 +37,25 @@ export function registerReviewListeners(app: BoltApp, deps: ListenerDeps, review
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(REVIEW_ACTIONS.post, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const tr = await deps.trFor(body.user.id);
-    const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
-    try {
-      const result = await postReviewAsUser(reviews, action.value ?? '', body.user.id);
-      await tellUser(
-        target,
-        result.outcome === 'posted'
-          ? tr('review.posted', { month: result.review.month, channel: `<#${reviews.config.channels.review}>` })
-          : tr('review.already_posted', { month: action.value ?? '', channel: `<#${reviews.config.channels.review}>` }),
-      );
-    } catch (err) {
-      await reportError(err, target, tr, logger);
-    }
+  onButton(app, deps, REVIEW_ACTIONS.post, async ({ user, value, tr, target }) => {
+    const result = await postReviewAsUser(reviews, value ?? '', user);
+    await tellUser(
+      target,
+      result.outcome === 'posted'
+        ? tr('review.posted', { month: result.review.month, channel: `<#${reviews.config.channels.review}>` })
+        : tr('review.already_posted', { month: value ?? '', channel: `<#${reviews.config.channels.review}>` }),
+    );
   });
 
-  app.action<BlockAction<ButtonAction>>(REVIEW_ACTIONS.addProblems, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const tr = await deps.trFor(body.user.id);
-    const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
-    const parsed = problemsButton.safeParse((() => { try { return JSON.parse(action.value ?? ''); } catch { return undefined; } })());
+  onButton(app, deps, REVIEW_ACTIONS.addProblems, async ({ user, value, tr, target, channel, triggerId, client }) => {
+    const parsed = problemsButton.safeParse((() => { try { return JSON.parse(value ?? ''); } catch { return undefined; } })());
     if (!parsed.success) return;
     const { d, u } = parsed.data;
-    try {
-      if (u !== body.user.id) {
-        await audit(deps.db, { at: daily.clock.now(), actor: body.user.id, action: 'daily.problems', subject: `daily:${d}:${u}`, outcome: 'refused' });
-        return await tellUser(target, tr('review.daily.not_yours', { user: u }));
-      }
-      await client.views.open({ trigger_id: body.trigger_id, view: problemsModal(d, writeMetadata({ d, u, channel: body.channel?.id }), tr) });
-    } catch (err) {
-      await reportError(err, target, tr, logger);
+    if (u !== user) {
+      await audit(deps.db, { at: daily.clock.now(), actor: user, action: 'daily.problems', subject: `daily:${d}:${u}`, outcome: 'refused' });
+      return await tellUser(target, tr('review.daily.not_yours', { user: u }));
     }
+    await client.views.open({ trigger_id: triggerId, view: problemsModal(d, writeMetadata({ d, u, channel }), tr) });
   });
 
   app.view(REVIEW_VIEWS.problems, async ({ ack, view, body, client }) => {

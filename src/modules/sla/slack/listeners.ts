@@ -1,7 +1,7 @@
 // The Extend button and form on a ticket (SPEC §3.1 consented extension).
-import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { BoltApp } from '../../../slack/app.js';
+import { onButton } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
 import { reportError, type ReplyTarget } from '../../../slack/responses.js';
@@ -15,17 +15,10 @@ const buttonValue = z.object({ id: z.number().int(), v: z.number().int().optiona
 const meta = z.object({ id: z.number().int(), v: z.number().int().optional(), channel: z.string().optional() });
 
 export function registerSlaListeners(app: BoltApp, deps: ListenerDeps, sla: SlaDeps): void {
-  app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS.extend, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const tr = await deps.trFor(body.user.id);
-    const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
-    try {
-      const { id, v } = buttonValue.parse(JSON.parse(action.value ?? '{}'));
-      const ticket = await prepareAction(deps.tickets, id, body.user.id, 'extend', v);
-      await client.views.open({ trigger_id: body.trigger_id, view: extendModal(ticket, writeMetadata({ id, v, channel: body.channel?.id }), tr) });
-    } catch (err) {
-      await reportError(err, target, tr, deps.logger);
-    }
+  onButton(app, deps, TICKET_ACTIONS.extend, async ({ user, value, tr, channel, triggerId, client }) => {
+    const { id, v } = buttonValue.parse(JSON.parse(value ?? '{}'));
+    const ticket = await prepareAction(deps.tickets, id, user, 'extend', v);
+    await client.views.open({ trigger_id: triggerId, view: extendModal(ticket, writeMetadata({ id, v, channel }), tr) });
   });
 
   app.view(TICKET_VIEWS.extend, async ({ ack, view, body, client }) => {
