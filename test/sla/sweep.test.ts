@@ -81,8 +81,11 @@ describe(`SLA sweep (${storeName})`, () => {
     h.clock.set(at('2026-12-02T09:00:00'));
     const t = await openTicketViaSlack(h, users.alice, { title: 'resolved in time', priority: 'P2' }); // 30m / 8h
     await clickTicket(h, users.bob, 'ticket.take', t.id);
+    await h.deliver();
     h.clock.set(at('2026-12-02T15:00:00'));
-    await sweepAt(at('2026-12-02T15:00:00')); // 6h of 8h: warning
+    expect(await sweepAt(at('2026-12-02T15:00:00'))).toMatchObject({ outcome: 'ok' }); // 6h of 8h: warning
+    const warned = await h.store.db.select().from(slaAlerts).where(eq(slaAlerts.ticketId, t.id));
+    expect(warned.map((a) => `${a.target}:${a.stage}`)).toEqual(['resolution:warning']);
     const [cur] = await h.store.db.select().from(tickets).where(eq(tickets.id, t.id));
     await h.requester.viewSubmission({ user: users.bob, callbackId: 'ticket.resolve', values: { cause: { value: { type: 'plain_text_input', value: 'x' } }, fix: { value: { type: 'plain_text_input', value: 'y' } }, fault_category: { value: { type: 'static_select', selected_option: { value: 'pos' } } } }, privateMetadata: JSON.stringify({ id: t.id, v: cur!.version, channel: SUPPORT }) });
     await h.deliver();

@@ -57,6 +57,15 @@ export async function openTicketViaSlack(h: Harness, user: SlackUser, form: Tick
   if (opts.wait !== false) {
     const key = row.key;
     await h.slack.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.response?.ok && JSON.stringify(c.args.blocks ?? '').includes(key)));
+    // Slack has answered; wait until the worker has also stored the message's ts on the row, so its
+    // short row lock is gone before the test goes on (a sweep skips rows another transaction holds).
+    const until = Date.now() + 5000;
+    for (;;) {
+      const [posted] = await h.store.db.select().from(tickets).where(eq(tickets.id, row.id));
+      if (posted?.slackTs) return posted;
+      if (Date.now() > until) throw new Error(`${key}: its message was posted but its ts was never stored`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
   return row;
 }

@@ -9,7 +9,10 @@ export type SlaExtension = typeof slaExtensions.$inferSelect;
 
 /**
  * Tickets whose next SLA stage has come, locked for this sweep (other replicas skip them). Reads the
- * partial index on next_check_at: the cost follows the tickets at risk, not the table.
+ * partial index on next_check_at: the cost follows the tickets at risk, not the table. The lock is
+ * NO KEY UPDATE, the weakest that guards the columns the sweep writes: a transaction that merely
+ * inserts a row pointing at the ticket (an event, a page, a visit order: a foreign-key KEY SHARE
+ * lock) does not make the sweep skip it.
  */
 export async function lockTicketsDue(tx: Db, now: Date, limit: number): Promise<TicketWithCustomer[]> {
   const found = await tx
@@ -19,7 +22,7 @@ export async function lockTicketsDue(tx: Db, now: Date, limit: number): Promise<
     .where(and(sql`${tickets.nextCheckAt} is not null`, lte(tickets.nextCheckAt, now)))
     .orderBy(asc(tickets.nextCheckAt))
     .limit(limit)
-    .for('update', { of: tickets, skipLocked: true });
+    .for('no key update', { of: tickets, skipLocked: true });
   return found.map((r) => ({ ...r.ticket, customerName: r.customerName }));
 }
 
