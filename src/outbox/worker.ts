@@ -63,6 +63,7 @@ export class OutboxWorker {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private kicked = false;
+  private batchChain: Promise<void> = Promise.resolve();
   private readonly dmChannels = new Map<string, string>();
 
   constructor(private readonly opts: OutboxWorkerOptions) {}
@@ -123,8 +124,21 @@ export class OutboxWorker {
     }
   }
 
-  /** Claims one batch of due rows and tries each once. */
-  async deliverBatch(): Promise<{ claimed: number; sent: number }> {
+  /**
+   * Claims one batch of due rows and tries each once. Batches of one worker run one after another
+   * (the background loop and a drain never overlap), so a row this process is sending is never
+   * claimed again by this process, whatever the clock says about its lease.
+   */
+  deliverBatch(): Promise<{ claimed: number; sent: number }> {
+    const batch = this.batchChain.then(() => this.deliverOneBatch());
+    this.batchChain = batch.then(
+      () => undefined,
+      () => undefined,
+    );
+    return batch;
+  }
+
+  private async deliverOneBatch(): Promise<{ claimed: number; sent: number }> {
     const now = this.opts.clock.now();
     const claimed = await this.claim(now);
     let sent = 0;
