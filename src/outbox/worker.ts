@@ -50,6 +50,8 @@ export interface OutboxWorkerOptions {
   batchSize?: number;
   /** How often the loop looks for due rows when nobody kicks it. */
   pollMs?: number;
+  /** How long a claim holds its rows (default 60 s). */
+  leaseMs?: number;
 }
 
 /**
@@ -143,7 +145,15 @@ export class OutboxWorker {
     const claimed = await this.claim(now);
     let sent = 0;
     const blockedChannels = new Map<string, Date>();
-    for (const row of claimed) {
+    // A send takes at most the client's timeout (twice for a DM), so rows are only sent in the first
+    // half of the lease: a row is never sent after its lease may have run out and another replica
+    // may have taken it. What is left goes back for the next claim.
+    const sendUntil = now.getTime() + this.leaseMs() / 2;
+    for (const [i, row] of claimed.entries()) {
+      if (this.opts.clock.now().getTime() > sendUntil) {
+        await this.releaseUnsent(claimed.slice(i).map((r) => r.id));
+        break;
+      }
       const channelKey = row.channel ?? row.target_key ?? row.user_id ?? '';
       const blockedUntil = blockedChannels.get(channelKey);
       if (blockedUntil) {
@@ -173,7 +183,7 @@ export class OutboxWorker {
 
   private async claim(now: Date): Promise<ClaimedRow[]> {
     const nowIso = now.toISOString();
-    const leaseIso = new Date(now.getTime() + LEASE_MS).toISOString();
+    const leaseIso = new Date(now.getTime() + this.leaseMs()).toISOString();
     // Replies and updates wait for their post's ts, and for earlier rows of the same thread.
     return rows<ClaimedRow>(
       this.opts.db,
@@ -239,6 +249,16 @@ export class OutboxWorker {
         for (const hook of this.opts.postedHooks ?? []) await hook(tx, row.message_key, channel, ts);
       }
     });
+  }
+
+  private leaseMs(): number {
+    return this.opts.leaseMs ?? LEASE_MS;
+  }
+
+  /** Gives claimed rows back untouched (no attempt counted), for the next claim of any worker. */
+  private async releaseUnsent(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.opts.db.execute(sql`update outbox set lease_until = null where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and status = 'pending'`);
   }
 
   private async release(id: number, availableAt: Date, error: string | undefined, countAttempt: boolean): Promise<void> {

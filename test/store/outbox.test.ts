@@ -152,6 +152,33 @@ describe(`outbox (${storeName})`, () => {
     expect(sent!.n).toBe(60);
   });
 
+  it('never sends a row after its lease may have run out: slow Slack, a second worker waiting', async () => {
+    await post(6);
+    let n = 0;
+    // Each post takes 25 s of (injected) time: the 60 s lease of a 6-row claim would run out mid-batch.
+    slack.stub('chat.postMessage', (args) => {
+      clock.advance(25_000);
+      return { ok: true, channel: args.channel, ts: `1764000000.${String(++n).padStart(6, '0')}` };
+    });
+    const second = usingPostgres ? await openStore({ databaseUrl: store.url, poolSize: 3 }) : undefined;
+    try {
+      const late = (async () => {
+        await slack.waitFor((calls) => calls.filter((c) => c.method === 'chat.postMessage').length >= 3);
+        return worker(second?.db ?? store.db).drain();
+      })();
+      const [a, b] = await Promise.all([worker().drain(), late]);
+      expect(a + b).toBe(6);
+    } finally {
+      slack.unstub('chat.postMessage');
+      await second?.close();
+    }
+    const texts = slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.args.text);
+    expect(texts).toHaveLength(6);
+    expect(new Set(texts).size).toBe(6);
+    const [sent] = await rows<{ n: number }>(store.db, sql`select count(*)::int as n from outbox where status = 'sent'`);
+    expect(sent!.n).toBe(6);
+  });
+
   it('does not send a row another worker has leased', async () => {
     await post(1);
     await store.db.update(outbox).set({ leaseUntil: new Date(clock.now().getTime() + 60_000) }).where(eq(outbox.status, 'pending'));

@@ -34,6 +34,8 @@ export interface FakeSlack {
   close(): Promise<void>;
   /** Add or override a method (e.g. `fake.stub('reactions.add', () => ({ ok: true }))`). */
   stub(method: string, responder: Responder): void;
+  /** Removes a stub added with `stub`, restoring the built-in method. */
+  unstub(method: string): void;
   /** Current state of a posted message (after chat.update), keyed by the channel Slack returned. */
   message(channel: string, ts: string): StoredMessage | undefined;
   messages: Map<string, StoredMessage>;
@@ -348,6 +350,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     setDown(d) { down = d; },
     reset() { calls.length = 0; failures.length = 0; down = false; },
     stub(method, responder) { stubs.set(method, responder); },
+    unstub(method) { stubs.delete(method); },
     message: (channel, ts) => messages.get(msgKey(channel, ts)),
     waitFor: (pred, timeoutMs = 5000) => pollUntil(calls, pred, timeoutMs),
     async close() {

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EnvError, loadEnv, requireSlackCredentials, type Env } from '../../src/config/env.js';
 
@@ -220,7 +221,7 @@ describe('requireSlackCredentials', () => {
 });
 
 describe('the real entry point (node --import tsx src/main.ts)', () => {
-  const ROOT = '/work/main';
+  const ROOT = fileURLToPath(new URL('../..', import.meta.url));
   const tmp = mkdtempSync(join(tmpdir(), 'opsdesk-env-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
