@@ -79,6 +79,19 @@ describe(`outbox (${storeName})`, () => {
     expect(slack.posted().map((c) => c.args.text).sort()).toEqual(['message 0', 'message 1']);
   });
 
+  it('keeps a message whose send fails at the network (connection refused) and delivers it later', async () => {
+    await post(1);
+    const unreachable = new OutboxWorker({ db: store.db, client: outboxClient(slack.token, 'http://127.0.0.1:9/api/'), clock, logger: silentLogger });
+    expect(await unreachable.drain()).toBe(0);
+    const [row] = await store.db.select().from(outbox);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row!.availableAt.getTime()).toBeGreaterThan(clock.now().getTime()); // backs off
+    expect(row!.lastError).toBeTruthy();
+    clock.advance(10 * 60_000);
+    expect(await worker().drain()).toBe(1);
+    expect(slack.posted().map((c) => c.args.text)).toEqual(['message 0']);
+  });
+
   it('holds thread replies and updates until their message has a ts, in order', async () => {
     await store.db.transaction((tx) =>
       enqueue(tx, clock.now(), [
