@@ -6,6 +6,7 @@ import { sweep } from '../modules/sla/sla.service.js';
 import { openHandovers } from '../modules/oncall/handover.service.js';
 import { handoverSchedules, watchOncall } from '../modules/oncall/oncall.jobs.js';
 import { watchVisits } from '../modules/visits/visits.watch.js';
+import { sweepVisitOrders } from '../modules/visits/visits.sla.js';
 import { runPatrolJob, watchPatrols } from '../modules/patrols/patrols.service.js';
 import { retryCharts, runMonthlyReview } from '../modules/reviews/reviews.service.js';
 import { runDailyReport } from '../modules/reviews/daily.service.js';
@@ -35,9 +36,9 @@ export interface JobDefinition {
 
 export const JOBS: Record<string, JobDefinition> = {
   'sla-sweep': {
-    description: 'post SLA warnings (75 %) and breaches (100 %) of tickets, each stage once ever',
+    description: 'post SLA warnings (75 %) and breaches (100 %) of tickets, then of visit orders (accept, arrival), each stage once ever',
     schedules: () => [{ cron: '* * * * *' }],
-    run: async ({ services, at }) => sweep(services.sla, at),
+    run: async ({ services, at }) => ({ ...(await sweep(services.sla, at)), ...(await sweepVisitOrders(services.visits, at)) }),
   },
   'oncall-handover': {
     description: 'open the handover thread of each rotation at its handover time (--name <rotation> for one)',

@@ -91,6 +91,19 @@ describe(`visit orders in the field (${storeName})`, () => {
     expect(await escalations(second.order.key)).toHaveLength(1);
   });
 
+  it('refuses “previous visit took longer” as a late reason (handbook 3.4.2.5: not 服务客户太多) with a clear error, and changes nothing', async () => {
+    const { order } = await scheduledOrder(h, users.bob, sh('2026-11-27T09:00'), 'too many customers');
+    await clickVisit(h, users.bob, 'visit.late', order.id);
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'views.open' && x.args.view.callback_id === 'visit.late'));
+    const view = h.slack.callsTo('views.open').at(-1)!.args.view;
+    expect(view.blocks.find((b: any) => b.block_id === 'reason').element.options.map((o: any) => o.value)).toEqual(['traffic', 'vehicle', 'weather', 'other']);
+    const before = await snapshot(h);
+    const res = await submitVisit(h, users.bob, 'visit.late', lateValues({ reason: 'previous_job', eta: sh('2026-11-27T10:00') }), { id: order.id, v: order.version });
+    expect(res.json.response_action).toBe('errors');
+    expect(res.json.errors).toEqual({ reason: expect.stringContaining('Serving too many customers is not a reason') });
+    expect(await snapshot(h)).toEqual(before);
+  });
+
   it('counts an arrival after the start without notice as late, and 5–10 minutes early as on target', async () => {
     const { order } = await scheduledOrder(h, users.bob, sh('2026-11-26T14:00'), 'late arrival');
     h.clock.set(sh('2026-11-26T14:12'));

@@ -4,12 +4,13 @@ import { eq } from 'drizzle-orm';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { auditLog } from '../../src/platform/audit.table.js';
 import { tickets } from '../../src/modules/tickets/tickets.table.js';
-import { visitOrders } from '../../src/modules/visits/visits.table.js';
+import { visitEvents, visitOrders } from '../../src/modules/visits/visits.table.js';
 import { storeName } from '../support/db.js';
 import { DISPATCH, startHarness, SUPPORT, users, type Harness } from '../support/harness.js';
 import { clickTicket, openTicketViaSlack, ticketButtons } from '../support/tickets.js';
 import {
   clickVisit,
+  completeValues,
   completedOrder,
   eventKinds,
   newOrder,
@@ -20,9 +21,11 @@ import {
   signoffFromDm,
   snapshot,
   submitVisit,
+  vdate,
   vselect,
   vtext,
   vuser,
+  windowValues,
 } from './support.js';
 
 const lastEphemeral = (h: Harness) => h.sink.received.at(-1)?.text as string | undefined;
@@ -235,6 +238,85 @@ describe(`visit orders end to end (${storeName})`, () => {
     expect((await orderRow(h, order.id)).state).toBe('scheduled');
     await clickVisit(h, users.bob, 'visit.arrive', order.id);
     expect((await orderRow(h, order.id)).state).toBe('on_site');
+  });
+
+  it('updates the dispatch message on Accept to show the engineer, without the Accept button', async () => {
+    const { order } = await newOrder(h, {}, 'accept shows engineer');
+    expect(JSON.stringify(h.slack.message(DISPATCH, order.slackTs!)?.blocks)).toContain('Nobody yet');
+    h.slack.reset();
+    await clickVisit(h, users.bob, 'visit.accept', order.id);
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.update' && x.args.ts === order.slackTs));
+    const update = h.slack.callsTo('chat.update').filter((x) => x.args.ts === order.slackTs).at(-1)!;
+    const blocks = JSON.stringify(update.args.blocks);
+    expect(blocks).toContain(`*Engineer*\\n<@${users.bob.id}>`);
+    expect(blocks).not.toContain('Nobody yet');
+    expect(ticketButtons(update.args.blocks)).not.toContain('visit.accept');
+  });
+
+  it('refuses to archive a completed order the customer has not confirmed, and changes nothing', async () => {
+    const { order } = await completedOrder(h, '2026-11-26T08:00:00Z', 'archive too early');
+    const before = await snapshot(h);
+    for (const [user, n] of [[users.bob, 1], [users.dora, 2]] as const) {
+      await clickVisit(h, user, 'visit.archive', order.id);
+      await h.sink.waitFor((r) => r.length >= n);
+      expect(lastEphemeral(h)).toContain('is Completed, awaiting customer sign-off: “Archive (交单归档)” is not possible now.');
+    }
+    expect((await orderRow(h, order.id)).state).toBe('completed');
+    expect(await snapshot(h)).toEqual(before);
+  });
+
+  it('refuses Completed from an engineer who is not the order\'s, with an audit row, and changes nothing', async () => {
+    const { order } = await scheduledOrder(h, users.bob, '2026-11-26T09:00:00Z', 'completed by another');
+    h.clock.set('2026-11-26T08:52:00Z');
+    await clickVisit(h, users.bob, 'visit.arrive', order.id);
+    const onSite = await orderRow(h, order.id);
+    const before = await snapshot(h);
+    await clickVisit(h, users.alice, 'visit.complete', order.id); // the form does not open for her
+    await h.sink.waitFor((r) => r.length >= 1);
+    expect(lastEphemeral(h)).toContain('You may not “Completed”');
+    const res = await submitVisit(h, users.alice, 'visit.complete', completeValues(), { id: order.id, v: onSite.version }); // a crafted or old form
+    expect(res.json?.response_action).toBeUndefined();
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && String(x.args.text).includes('You may not “Completed”')));
+    expect(await orderRow(h, order.id)).toMatchObject({ state: 'on_site', completedAt: null, workDone: null });
+    expect(await refusals(h, `visit:${order.id}`)).toEqual([[users.alice.id, 'visit.complete'], [users.alice.id, 'visit.complete']]);
+    const after = await snapshot(h);
+    expect([after.orders, after.events, after.outbox]).toEqual([before.orders, before.events, before.outbox]);
+  });
+
+  it('stores the re-checked address and phone of Confirm window when they differ from the prefill', async () => {
+    const { order } = await newOrder(h, { address: '上海市徐汇区漕溪北路 88 号 3 楼', phone: '13812345678' }, 'recheck');
+    await clickVisit(h, users.bob, 'visit.accept', order.id);
+    await clickVisit(h, users.bob, 'visit.confirm_window', order.id);
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'views.open' && x.args.view.callback_id === 'visit.confirm_window'));
+    const view = h.slack.callsTo('views.open').at(-1)!.args.view;
+    const initial = (id: string) => view.blocks.find((b: any) => b.block_id === id)?.element.initial_value;
+    expect([initial('address'), initial('contact_phone')]).toEqual(['上海市徐汇区漕溪北路 88 号 3 楼', '13812345678']);
+    const accepted = await orderRow(h, order.id);
+    const res = await submitVisit(h, users.bob, 'visit.confirm_window', windowValues({ start: '2026-11-26T07:00:00Z', address: '上海市静安区南京西路 1 号 5 楼', phone: '139 8765 4321' }), { id: order.id, v: accepted.version });
+    expect(res.json?.response_action).toBeUndefined();
+    const row = await orderRow(h, order.id);
+    expect([row.state, row.address, row.contactPhone, row.windowStart?.toISOString(), row.windowAgreedAt?.toISOString()]).toEqual([
+      'scheduled',
+      '上海市静安区南京西路 1 号 5 楼',
+      '13987654321',
+      '2026-11-26T07:00:00.000Z',
+      '2026-11-25T02:00:00.000Z',
+    ]);
+  });
+
+  it('stores the time and result of each unanswered call', async () => {
+    const { order } = await newOrder(h, {}, 'calls recorded');
+    await clickVisit(h, users.bob, 'visit.accept', order.id);
+    h.clock.set('2026-11-25T02:30:00Z');
+    await submitVisit(h, users.bob, 'visit.unreachable', { call_result: vselect('busy'), called_at: vdate('2026-11-25T02:20:00Z') }, { id: order.id });
+    await submitVisit(h, users.bob, 'visit.unreachable', { call_result: vselect('no_answer'), called_at: vdate() }, { id: order.id }); // no time given: now
+    const calls = (await h.store.db.select().from(visitEvents).where(eq(visitEvents.orderId, order.id)).orderBy(visitEvents.id)).filter((e) => e.kind === 'unreachable');
+    expect(calls.map((e) => [e.actor, e.note, e.data])).toEqual([
+      [users.bob.id, 'busy', { attempt: 1, result: 'busy', calledAt: '2026-11-25T02:20:00.000Z' }],
+      [users.bob.id, 'no_answer', { attempt: 2, result: 'no_answer', calledAt: '2026-11-25T02:30:00.000Z' }],
+    ]);
+    expect((await orderRow(h, order.id)).callAttempts).toBe(2);
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && x.args.thread_ts === order.slackTs && String(x.args.text).includes('Call 1/3: busy')));
   });
 
   it('records a decline with its reason, keeps the order open for others, and a dispatcher decline closes it', async () => {

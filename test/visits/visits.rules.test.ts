@@ -12,6 +12,7 @@ import {
   verifySignoffToken,
 } from '../../src/modules/visits/signoff.rules.js';
 import { acceptDeadlines, arrivalPunctuality, buttonsFor, canStart, checkLateNotice, missedNotice, parseVisitKey, validateVisitDraft, VISIT_STATES } from '../../src/modules/visits/visits.rules.js';
+import { dueVisitStages, markVisitPosted, nextVisitCheckAt, type VisitClocks } from '../../src/modules/visits/visits.sla.rules.js';
 import { escapeHtml } from '../../src/modules/visits/web/page.js';
 import { ConfigError, parseConfig } from '../../src/config/config.js';
 import { pageLocale } from '../../src/modules/visits/web/routes.js';
@@ -116,6 +117,36 @@ describe('order rules', () => {
     const now = sh('2026-11-26T10:00');
     const problems = validateVisitDraft({ address: '', contactName: 'x'.repeat(61), contactPhone: 'abc', need: 'ok', requestedStart: now }, now, () => false);
     expect(Object.keys(problems).sort()).toEqual(['address', 'contact_name', 'contact_phone', 'window_start']);
+  });
+});
+
+describe('visit-order SLA clocks', () => {
+  const open = (createdAt: Date, posted = 0): VisitClocks => ({ state: 'open', createdAt, windowStart: null, windowAgreedAt: null, arrivedAt: null, slaPosted: posted });
+  const stages = (c: VisitClocks, at: Date) => dueVisitStages(c, at, 30).map((s) => `${s.target}:${s.stage}`);
+
+  it('warns at 75 % and breaches at 100 % of the accept timeout, across midnight', () => {
+    const posted = open(sh('2026-11-26T23:50'));
+    expect(nextVisitCheckAt(posted, 30)).toEqual(sh('2026-11-27T00:12:30'));
+    expect(stages(posted, sh('2026-11-27T00:12'))).toEqual([]);
+    expect(stages(posted, sh('2026-11-27T00:12:30'))).toEqual(['accept:warning']);
+    const warned = { ...posted, slaPosted: markVisitPosted(0, 'accept', 'warning') };
+    expect(nextVisitCheckAt(warned, 30)).toEqual(sh('2026-11-27T00:20'));
+    expect(stages(warned, sh('2026-11-27T00:20'))).toEqual(['accept:breach']);
+    // first seen past due: the breach only
+    expect(stages(posted, sh('2026-11-27T02:00'))).toEqual(['accept:breach']);
+    // a breach closes the warning for good: nothing is left to look at
+    expect(nextVisitCheckAt({ ...posted, slaPosted: markVisitPosted(0, 'accept', 'breach') }, 30)).toBeNull();
+  });
+
+  it('runs the arrival clock from when the window was agreed to its start, while nobody has arrived', () => {
+    const scheduled: VisitClocks = { state: 'scheduled', createdAt: sh('2026-11-26T08:00'), windowStart: sh('2026-11-26T14:00'), windowAgreedAt: sh('2026-11-26T10:00'), arrivedAt: null, slaPosted: markVisitPosted(0, 'accept', 'warning') };
+    expect(nextVisitCheckAt(scheduled, 30)).toEqual(sh('2026-11-26T13:00'));
+    expect(stages(scheduled, sh('2026-11-26T13:00'))).toEqual(['arrival:warning']);
+    expect(stages({ ...scheduled, state: 'late' }, sh('2026-11-26T14:00'))).toEqual(['arrival:breach']);
+    for (const state of ['on_site', 'no_contact', 'cancelled', 'accepted'] as const) expect(nextVisitCheckAt({ ...scheduled, state }, 30)).toBeNull();
+    // a window agreed again does not bring back a stage already posted
+    const breached = { ...scheduled, slaPosted: markVisitPosted(0, 'arrival', 'breach') };
+    expect(stages({ ...breached, windowStart: sh('2026-11-27T09:00'), windowAgreedAt: sh('2026-11-26T15:00') }, sh('2026-11-27T10:00'))).toEqual([]);
   });
 });
 

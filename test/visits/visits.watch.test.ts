@@ -5,6 +5,8 @@ import { DateTime } from 'luxon';
 import { eq } from 'drizzle-orm';
 import { runJob } from '../../src/jobs/runner.js';
 import { JOBS } from '../../src/jobs/registry.js';
+import { listScheduledStartedBefore, listUnacceptedSince } from '../../src/modules/visits/visits.store.js';
+import { watchVisits } from '../../src/modules/visits/visits.watch.js';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { storeName } from '../support/db.js';
 import { DISPATCH, ESCALATION, startHarness, users, type Harness } from '../support/harness.js';
@@ -52,6 +54,10 @@ describe(`visit-watch (${storeName})`, () => {
     const [escalation] = (await h.store.db.select().from(outbox).where(eq(outbox.channel, ESCALATION))).filter((r) => r.payload.text.includes(order.key));
     expect(escalation!.payload.text).toContain(`<@${users.dora.id}>`);
     expect(escalation!.dedupeKey).toBe(`visit:${order.id}:escalate`);
+    // every step is an event row and a reply in the order's thread: the re-announcement too, once
+    const thread = (await h.store.db.select().from(outbox).where(eq(outbox.targetKey, `visit:${order.id}`))).filter((r) => r.kind === 'reply');
+    expect(thread.map((r) => r.dedupeKey)).toEqual([`visit:${order.id}:reannounce:thread`, `visit:${order.id}:escalate:thread`]);
+    expect(thread[0]!.payload.text).toContain('re-announced');
     // the re-announcement carries an Accept button that works like the original
     await h.opsdesk.worker.drain();
     await clickVisit(h, users.alice, 'visit.accept', order.id);
@@ -90,5 +96,63 @@ describe(`visit-watch (${storeName})`, () => {
     expect((await watch(sh('2026-11-27T09:01'))).missed).toBe(1);
     expect((await watch(sh('2026-11-27T09:01'))).missed).toBe(0);
     expect((await orderRow(h, order.id)).missedNotices).toBe(2);
+  });
+
+  it('watches the newly agreed window of a long delay like a reschedule, and judges the arrival against it', async () => {
+    const { order } = await scheduledOrder(h, users.bob, sh('2026-11-27T06:00'), 'long delay, new window');
+    h.clock.set(sh('2026-11-26T23:50')); // 6 h 10 min before the start: in time
+    await submitVisit(h, users.bob, 'visit.late', lateValues({ eta: sh('2026-11-27T19:00'), newStart: sh('2026-11-27T19:00') }), { id: order.id, v: order.version });
+    const moved = await orderRow(h, order.id);
+    expect([moved.state, moved.lateNotices, moved.lateNoticesFlagged, moved.windowStart?.toISOString()]).toEqual(['scheduled', 1, 0, sh('2026-11-27T19:00').toISOString()]);
+    expect((await watch(sh('2026-11-27T06:01'))).missed).toBe(0); // the old start no longer counts
+    expect((await watch(sh('2026-11-27T19:00'))).missed).toBe(0);
+    expect((await watch(sh('2026-11-27T19:01'))).missed).toBe(1);
+    expect((await watch(sh('2026-11-27T19:02'))).missed).toBe(0);
+    expect((await orderRow(h, order.id)).missedNotices).toBe(1);
+    // the earlier notice was for the old window: arriving after the new start, unannounced, is late
+    h.clock.set(sh('2026-11-27T19:20'));
+    await clickVisit(h, users.bob, 'visit.arrive', order.id);
+    expect(await orderRow(h, order.id)).toMatchObject({ state: 'on_site', punctuality: 'late', arrivalOffsetMinutes: 20 });
+  });
+});
+
+describe(`visit-watch with more orders than one batch (${storeName})`, () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ now: sh('2026-11-26T10:00').toISOString() });
+  });
+  afterAll(async () => h?.close());
+  const watchIn = (at: Date, batch: number) => {
+    h.clock.set(at);
+    return watchVisits(h.opsdesk.services.visits, at, batch);
+  };
+
+  it('leaves handled orders out of its queries, so newer ones are never starved by older ones', async () => {
+    const t0 = sh('2026-11-26T10:00');
+    h.clock.set(t0);
+    const old = [];
+    for (let i = 0; i < 3; i++) old.push((await newOrder(h, { start: sh('2026-11-27T10:00') }, `old ${i}`)).order);
+    expect(await watchIn(minutes(t0, 30), 2)).toEqual({ reannounced: 3, escalated: 0, missed: 0 });
+    expect(await watchIn(minutes(t0, 60), 2)).toEqual({ reannounced: 0, escalated: 3, missed: 0 });
+    h.clock.set(minutes(t0, 70));
+    const fresh = [];
+    for (let i = 0; i < 2; i++) fresh.push((await newOrder(h, { start: sh('2026-11-27T10:00') }, `new ${i}`)).order);
+    // the three old orders, escalated already, do not take the two places of the batch
+    const due = await listUnacceptedSince(h.store.db, minutes(t0, 100), 30, 2);
+    expect(due.map((o) => o.key)).toEqual(fresh.map((o) => o.key));
+    expect(await watchIn(minutes(t0, 100), 2)).toEqual({ reannounced: 2, escalated: 0, missed: 0 });
+    for (const o of old) expect(await eventKinds(h, o.id)).toEqual(['created', 'reannounced', 'escalated']);
+
+    // missed notices: three flagged windows, then two new ones behind them
+    h.clock.set(sh('2026-11-26T12:00'));
+    for (let i = 0; i < 3; i++) await scheduledOrder(h, users.bob, sh('2026-11-26T14:00'), `no show ${i}`);
+    expect((await watchIn(sh('2026-11-26T14:01'), 2)).missed).toBe(3);
+    h.clock.set(sh('2026-11-26T14:05'));
+    const later = [];
+    for (let i = 0; i < 2; i++) later.push((await scheduledOrder(h, users.alice, sh('2026-11-26T16:00'), `later no show ${i}`)).order);
+    const started = await listScheduledStartedBefore(h.store.db, sh('2026-11-26T16:01'), 2);
+    expect(started.map((o) => o.key)).toEqual(later.map((o) => o.key));
+    expect((await watchIn(sh('2026-11-26T16:01'), 2)).missed).toBe(2);
+    expect((await watchIn(sh('2026-11-26T16:02'), 2)).missed).toBe(0);
   });
 });

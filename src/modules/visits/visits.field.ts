@@ -11,6 +11,7 @@ import {
   checkText,
   CALL_RESULTS,
   LATE_REASONS,
+  RETIRED_LATE_REASONS,
   VISIT_LIMITS,
   VISIT_RESULTS,
   windowEndOf,
@@ -74,12 +75,15 @@ export interface LateForm {
 
 /**
  * Running late: reason and new ETA. A notice given with less lead time than the rules ask for is
- * still recorded, but flagged to the dispatcher and counted on the order.
+ * still recorded, but flagged to the dispatcher and counted on the order. A long delay comes with a
+ * newly agreed window: like a Confirm-window reschedule the order is `scheduled` again for it, so
+ * visit-watch and the SLA sweep watch the new start and punctuality is judged against it.
  */
 export async function reportLate(deps: VisitDeps, orderId: number, actor: string, form: LateForm, version?: number) {
   const now = deps.clock.now();
   const problems: Problems = {};
-  if (!form.reason || !(LATE_REASONS as readonly string[]).includes(form.reason)) problems.reason = { key: 'error.required' };
+  if ((RETIRED_LATE_REASONS as readonly string[]).includes(form.reason ?? '')) problems.reason = { key: 'visit.error.reason_not_allowed' };
+  else if (!form.reason || !(LATE_REASONS as readonly string[]).includes(form.reason)) problems.reason = { key: 'error.required' };
   checkText(problems, 'detail', form.detail, VISIT_LIMITS.reason, form.reason === 'other');
   if (!form.eta) problems.eta = { key: 'error.required' };
   else if (form.eta.getTime() <= now.getTime()) problems.eta = { key: 'visit.error.eta_past' };
@@ -101,6 +105,7 @@ export async function reportLate(deps: VisitDeps, orderId: number, actor: string
         lateNoticesFlagged: o.lateNoticesFlagged + (check.inTime ? 0 : 1),
         ...(newStart ? { windowStart: newStart, windowEnd: windowEndOf(newStart), windowAgreedAt: now } : {}),
       },
+      ...(newStart ? { to: 'scheduled' as const } : {}),
       note,
       data: { ...check, eta: eta.toISOString(), agreedStart: agreedStart.toISOString(), reason: form.reason, ...(newStart ? { newWindowStart: newStart.toISOString() } : {}) },
       change: { late: { ...check, eta, newWindow: !!newStart } },
@@ -148,7 +153,9 @@ export async function leaveNote(deps: VisitDeps, orderId: number, actor: string,
 export function arrive(deps: VisitDeps, orderId: number, actor: string, version?: number) {
   const now = deps.clock.now();
   return transition(deps, orderId, actor, 'arrive', version, (o) => {
-    const arrival = arrivalPunctuality(now, o.windowStart, o.lateNotices > 0);
+    // A notice counts only for the window it was given for: a new window (Confirm window, or a
+    // long delay's newly agreed one) puts the order back to `scheduled`.
+    const arrival = arrivalPunctuality(now, o.windowStart, o.state === 'late');
     return {
       patch: { arrivedAt: now, arrivalOffsetMinutes: arrival.offsetMinutes, punctuality: arrival.punctuality },
       data: { ...arrival },

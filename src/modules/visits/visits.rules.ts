@@ -177,7 +177,8 @@ export type ArrivalPunctuality = 'early' | 'target' | 'on_time' | 'late_notified
 
 /**
  * How an arrival compares with the agreed start: 5–10 minutes early is the handbook's target;
- * after the start it is late — announced when a Running-late notice was given, else unannounced.
+ * after the start it is late — announced when a Running-late notice was given for this window
+ * (the order is `late`), else unannounced.
  */
 export function arrivalPunctuality(arrivedAt: Date, windowStart: Date | null, noticeGiven: boolean): { offsetMinutes: number | null; punctuality: ArrivalPunctuality } {
   if (!windowStart) return { offsetMinutes: null, punctuality: 'no_window' };
@@ -206,8 +207,15 @@ export type VisitResult = 'resolved' | 'partly' | 'not_resolved';
 export const VISIT_RESULTS: readonly VisitResult[] = ['resolved', 'partly', 'not_resolved'];
 export const CALL_RESULTS = ['no_answer', 'busy', 'switched_off', 'wrong_number'] as const;
 export type CallResult = (typeof CALL_RESULTS)[number];
-export const LATE_REASONS = ['traffic', 'previous_job', 'vehicle', 'weather', 'other'] as const;
-export type LateReason = (typeof LATE_REASONS)[number];
+/** The reasons the Running-late form offers. */
+export const LATE_REASONS = ['traffic', 'vehicle', 'weather', 'other'] as const;
+/**
+ * Reasons no longer accepted: the handbook (3.4.2.5) forbids blaming lateness on serving too many
+ * customers (不能以服务客户太多为理由), so `previous_job` (上一单服务超时) is refused — older
+ * orders may still carry it, and it is still shown for them.
+ */
+export const RETIRED_LATE_REASONS = ['previous_job'] as const;
+export type LateReason = (typeof LATE_REASONS)[number] | (typeof RETIRED_LATE_REASONS)[number];
 
 /** Field limits of the visit forms; Slack's inputs enforce the same, but we never trust the client. */
 export const VISIT_LIMITS = {

@@ -15,8 +15,10 @@ import { normalizePhone } from '../customers/phone.rules.js';
 import { getTicket } from '../tickets/tickets.store.js';
 import type { TicketWithCustomer } from '../tickets/tickets.store.js';
 import { isOpen } from '../tickets/tickets.rules.js';
+import type { OutboxMessage } from '../../outbox/outbox.js';
 import * as store from './visits.store.js';
 import type { VisitOrder, VisitOrderView } from './visits.store.js';
+import { nextVisitCheckAt, type VisitSlaStage, type VisitSlaTarget } from './visits.sla.rules.js';
 import {
   canStart,
   checkText,
@@ -64,7 +66,19 @@ export interface VisitNotifier {
   /** visit-watch notices; each returns how many messages were queued (0: already posted once). */
   reannounced(tx: Db, order: VisitOrderView): Promise<number>;
   escalated(tx: Db, order: VisitOrderView, waitedMinutes: number): Promise<number>;
-  missedNotice(tx: Db, order: VisitOrderView): Promise<number>;
+  /** `escalate: false` when the SLA sweep's arrival breach already told the escalation channel. */
+  missedNotice(tx: Db, order: VisitOrderView, opts: { escalate: boolean }): Promise<number>;
+  /** The messages of one SLA stage (warning or breach), each with a dedupe key; the sweep queues them. */
+  slaMessages(alert: VisitSlaAlert): OutboxMessage[];
+}
+
+/** A visit order's SLA stage to announce, as the notifier needs it. */
+export interface VisitSlaAlert {
+  order: VisitOrderView;
+  target: VisitSlaTarget;
+  stage: VisitSlaStage;
+  dueAt: Date;
+  now: Date;
 }
 
 export interface VisitDeps {
@@ -162,6 +176,7 @@ export async function createVisitOrder(deps: VisitDeps, ticketId: number, draft:
       createdBy: actor,
       slackChannel: config.channels.dispatch ?? ticket.slackChannel ?? null,
       requestKey: opts.requestKey ?? null,
+      nextCheckAt: nextVisitCheckAt({ state: 'open', createdAt: now, windowStart: null, windowAgreedAt: null, arrivedAt: null, slaPosted: 0 }, config.visits.accept_timeout),
       createdAt: now,
       updatedAt: now,
     });
@@ -333,7 +348,9 @@ export async function transition(
       if (refusal) throw refusal;
       const step = await apply(o, tx);
       const to = step.to ?? nextState(action, o.state) ?? o.state;
-      await store.updateVisitOrder(tx, o.id, { ...step.patch, state: to, updatedAt: now });
+      // Every change may start or stop an SLA clock: the sweep's next look follows the new row.
+      const nextCheckAt = nextVisitCheckAt({ ...o, ...step.patch, state: to } as VisitOrder, config.visits.accept_timeout);
+      await store.updateVisitOrder(tx, o.id, { ...step.patch, state: to, nextCheckAt, updatedAt: now });
       const data = { ...(step.engineer ? { engineer: step.engineer } : {}), ...(step.previousEngineer ? { previousEngineer: step.previousEngineer } : {}), ...step.data };
       await store.insertVisitEvent(tx, { orderId: o.id, at: now, actor, kind: action, fromState: o.state, toState: to, note: step.note ?? null, data: Object.keys(data).length > 0 ? data : null });
       const updated = (await store.getVisitOrder(tx, o.id))!;

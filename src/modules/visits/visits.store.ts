@@ -4,12 +4,13 @@ import type { Db } from '../../platform/db.js';
 import { customers } from '../customers/customers.table.js';
 import { tickets } from '../tickets/tickets.table.js';
 import { ACTIVE_STATES, FINAL_STATES } from './visits.rules.js';
-import { visitEvents, visitOrders, visitSignoffs } from './visits.table.js';
+import { visitEvents, visitOrders, visitSignoffs, visitSlaAlerts } from './visits.table.js';
 
 export type VisitOrder = typeof visitOrders.$inferSelect;
 export type NewVisitOrderRow = typeof visitOrders.$inferInsert;
 export type VisitEvent = typeof visitEvents.$inferSelect;
 export type VisitSignoff = typeof visitSignoffs.$inferSelect;
+export type VisitSlaAlertRow = typeof visitSlaAlerts.$inferSelect;
 /** An order with its customer's name and its ticket's key, as messages and lists show it. */
 export type VisitOrderView = VisitOrder & { customerName: string; ticketKey: string };
 
@@ -94,29 +95,115 @@ export async function listActiveForEngineer(db: Db, userId: string, limit: numbe
   return found.map(flatten);
 }
 
-/** Open orders posted before `postedBefore` (visit-watch: nobody accepted them in time). */
-export async function listUnacceptedSince(db: Db, postedBefore: Date, limit: number): Promise<VisitOrder[]> {
+/**
+ * Open orders visit-watch still has something to do for, oldest first: not yet re-announced and
+ * posted at least `timeoutMinutes` before `at`, or not yet escalated and posted at least twice that
+ * before (re-announced first, unless there is no dispatch message to re-announce). Orders already
+ * handled are left out here, in SQL, so a backlog of them never starves newer orders out of the batch.
+ */
+export async function listUnacceptedSince(db: Db, at: Date, timeoutMinutes: number, limit: number): Promise<VisitOrder[]> {
+  const escalateBefore = new Date(at.getTime() - 2 * timeoutMinutes * 60_000).toISOString();
+  const recorded = (kind: string) => sql`exists (select 1 from ${visitEvents} e where e.order_id = ${visitOrders.id} and e.kind = ${kind})`;
   return db
     .select()
     .from(visitOrders)
-    .where(and(eq(visitOrders.state, 'open'), lte(visitOrders.createdAt, postedBefore)))
+    .where(
+      and(
+        eq(visitOrders.state, 'open'),
+        lte(visitOrders.createdAt, new Date(at.getTime() - timeoutMinutes * 60_000)),
+        sql`((${visitOrders.slackChannel} is not null and not ${recorded('reannounced')})
+          or (${visitOrders.createdAt} <= ${escalateBefore}::timestamptz and not ${recorded('escalated')}
+              and (${recorded('reannounced')} or ${visitOrders.slackChannel} is null)))`,
+      ),
+    )
     .orderBy(asc(visitOrders.createdAt))
     .limit(limit);
 }
 
-/** Scheduled orders whose agreed start is before `at` (visit-watch: no arrival and no notice). */
+/**
+ * Scheduled orders whose agreed start is before `at` and whose current window was not flagged yet
+ * (visit-watch: no arrival and no notice). A window already flagged is left out in SQL, so flagged
+ * orders never fill the batch.
+ */
 export async function listScheduledStartedBefore(db: Db, at: Date, limit: number): Promise<VisitOrder[]> {
   return db
     .select()
     .from(visitOrders)
-    .where(and(eq(visitOrders.state, 'scheduled'), sql`${visitOrders.windowStart} < ${at.toISOString()}::timestamptz`))
+    .where(
+      and(
+        eq(visitOrders.state, 'scheduled'),
+        sql`${visitOrders.windowStart} < ${at.toISOString()}::timestamptz`,
+        sql`not exists (select 1 from ${visitEvents} e where e.order_id = ${visitOrders.id} and e.kind = 'missed_notice' and (e.data->>'windowStart')::timestamptz = ${visitOrders.windowStart})`,
+      ),
+    )
     .orderBy(asc(visitOrders.windowStart))
     .limit(limit);
+}
+
+/** True when the missed notice of the window starting at `windowStart` was flagged already. */
+export async function missedNoticeFlagged(db: Db, orderId: number, windowStart: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ id: visitEvents.id })
+    .from(visitEvents)
+    .where(and(eq(visitEvents.orderId, orderId), eq(visitEvents.kind, 'missed_notice'), sql`(${visitEvents.data}->>'windowStart')::timestamptz = ${windowStart.toISOString()}::timestamptz`))
+    .limit(1);
+  return !!row;
 }
 
 /** True when an event of `kind` was recorded for the order (visit-watch's "then escalate"). */
 export async function hasEvent(db: Db, orderId: number, kind: string): Promise<boolean> {
   const [row] = await db.select({ id: visitEvents.id }).from(visitEvents).where(and(eq(visitEvents.orderId, orderId), eq(visitEvents.kind, kind))).limit(1);
+  return !!row;
+}
+
+// ── SLA sweep ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Orders whose next SLA stage has come, locked for this sweep (other replicas skip them). Reads the
+ * partial index on next_check_at: the cost follows the orders at risk, not the table. NO KEY UPDATE
+ * does not block (nor wait for) rows merely pointing at the order, like its events.
+ */
+export async function lockOrdersDue(tx: Db, now: Date, limit: number): Promise<VisitOrderView[]> {
+  const found = await withNames(tx)
+    .where(and(sql`${visitOrders.nextCheckAt} is not null`, lte(visitOrders.nextCheckAt, now)))
+    .orderBy(asc(visitOrders.nextCheckAt))
+    .limit(limit)
+    .for('no key update', { of: visitOrders, skipLocked: true });
+  return found.map(flatten);
+}
+
+/** Records stages in one statement; returns those not recorded before (by any replica, at any time). */
+export async function recordVisitAlerts(tx: Db, alerts: (typeof visitSlaAlerts.$inferInsert)[]) {
+  if (alerts.length === 0) return [];
+  return tx
+    .insert(visitSlaAlerts)
+    .values(alerts)
+    .onConflictDoNothing()
+    .returning({ orderId: visitSlaAlerts.orderId, target: visitSlaAlerts.target, stage: visitSlaAlerts.stage, dueAt: visitSlaAlerts.dueAt });
+}
+
+/** Stores what was posted and when each order is next due a look, in one statement. */
+export async function setVisitNextChecks(tx: Db, next: { id: number; posted: number; nextCheckAt: Date | null }[]): Promise<void> {
+  if (next.length === 0) return;
+  const values = sql.join(
+    next.map((n) => sql`(${n.id}::int, ${n.posted}::int, ${n.nextCheckAt?.toISOString() ?? null}::timestamptz)`),
+    sql`, `,
+  );
+  await tx.execute(sql`update visit_orders as o set sla_posted = v.posted, next_check_at = v.next
+    from (values ${values}) as v(id, posted, next) where o.id = v.id`);
+}
+
+export async function listVisitAlerts(db: Db, orderId: number): Promise<VisitSlaAlertRow[]> {
+  return db.select().from(visitSlaAlerts).where(eq(visitSlaAlerts.orderId, orderId)).orderBy(asc(visitSlaAlerts.stageAt), asc(visitSlaAlerts.id));
+}
+
+/** True when the arrival breach was posted against the window starting at `windowStart`. */
+export async function arrivalBreachPostedFor(db: Db, orderId: number, windowStart: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ id: visitSlaAlerts.id })
+    .from(visitSlaAlerts)
+    .where(and(eq(visitSlaAlerts.orderId, orderId), eq(visitSlaAlerts.target, 'arrival'), eq(visitSlaAlerts.stage, 'breach'), eq(visitSlaAlerts.dueAt, windowStart)))
+    .limit(1);
   return !!row;
 }
 

@@ -64,6 +64,10 @@ export const visitOrders = pgTable(
     archivedBy: text('archived_by'),
     closeReason: text('close_reason'),
     requestKey: text('request_key'),
+    /** Bits of the SLA stages posted (visits.sla.rules STAGE_BIT); visit_sla_alerts is the real guard. */
+    slaPosted: integer('sla_posted').notNull().default(0),
+    /** When the SLA sweep should next look at the order (null: no clock running or nothing left to post). */
+    nextCheckAt: timestamp('next_check_at', { withTimezone: true }),
     /** Bumped by every change; buttons carry it so a stale or double click changes nothing. */
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -73,9 +77,11 @@ export const visitOrders = pgTable(
     uniqueIndex('visit_orders_key_uq').on(t.key),
     uniqueIndex('visit_orders_request_key_uq').on(t.requestKey),
     index('visit_orders_ticket_idx').on(t.ticketId),
-    // The SLA sweep and visit-watch: orders in a state whose agreed window start has come.
+    // visit-watch: orders in a state whose agreed window start has come.
     index('visit_orders_state_window_idx').on(t.state, t.windowStart),
     index('visit_orders_open_created_idx').on(t.createdAt).where(sql`state = 'open'`),
+    // The SLA sweep reads only orders whose next stage has come: its cost follows the orders at risk.
+    index('visit_orders_next_check_idx').on(t.nextCheckAt).where(sql`next_check_at is not null`),
     index('visit_orders_engineer_active_idx').on(t.engineer).where(sql`state not in ('archived', 'cancelled', 'declined')`),
   ],
 );
@@ -117,4 +123,23 @@ export const visitSignoffs = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [index('visit_signoffs_order_idx').on(t.orderId)],
+);
+
+/**
+ * Each SLA warning and breach of a visit order, once ever: the unique (order, target, stage) key is
+ * what makes a stage post once across replicas, restarts and re-runs (like sla_alerts for tickets).
+ * `dueAt` is the target it was measured against (for `arrival`, the agreed start at the time).
+ */
+export const visitSlaAlerts = pgTable(
+  'visit_sla_alerts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    orderId: integer('order_id').notNull().references(() => visitOrders.id),
+    target: text('target').$type<'accept' | 'arrival'>().notNull(),
+    stage: text('stage').$type<'warning' | 'breach'>().notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    stageAt: timestamp('stage_at', { withTimezone: true }).notNull(),
+    postedAt: timestamp('posted_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('visit_sla_alerts_stage_uq').on(t.orderId, t.target, t.stage), index('visit_sla_alerts_posted_idx').on(t.postedAt)],
 );

@@ -105,6 +105,7 @@ export const visitsEn = {
   'visit.reply.cancel': '{user} cancelled the order',
   'visit.reply.escalated': ':rotating_light: Nobody accepted this order in {minutes} min: escalated to the dispatcher.',
   'visit.reply.missed_notice': ':warning: The agreed start {start} passed with no arrival and no late notice: flagged to the dispatcher.',
+  'visit.reply.reannounced': ':loudspeaker: Nobody accepted this order in {minutes} min: re-announced in the channel.',
 
   'visit.event.created': 'requested the visit',
   'visit.event.accept': 'accepted',
@@ -142,6 +143,14 @@ export const visitsEn = {
   'visit.escalation.unaccepted': '{people} :rotating_light: Nobody has accepted visit order *{key}* ({customer}) in {minutes} min — in {channel}.',
   'visit.escalation.late_notice': '{people} :warning: Late notice on *{key}* by {engineer} came {lead} min before the agreed start ({required} min required; delay {delay} min).',
   'visit.escalation.missed_notice': '{people} :warning: *{key}* ({customer}): the agreed start {start} has passed with no arrival and no late notice from {engineer}.',
+  'visit.sla.warning.accept.thread': ':hourglass: 75% of the {minutes} min to accept this order has passed: it should be taken by {due}.',
+  'visit.sla.warning.accept.dm': ':hourglass: Visit order {link} ({customer}) is still not accepted: it should be taken by {due}.',
+  'visit.sla.warning.arrival.thread': ':hourglass: 75% of the time to the agreed start has passed: {engineer} is due on site at {due}.',
+  'visit.sla.warning.arrival.dm': ':hourglass: You are due on site for {link} ({customer}) at {due}. If you may be late, tell the customer and press *Running late* now (handbook 3.4.2.5).',
+  'visit.sla.breach.accept': '{people} :rotating_light: Visit order {link} ({customer}) breached its accept target: nobody accepted it by {due} — {late} late. Engineer: {engineer}.',
+  'visit.sla.breach.arrival': '{people} :rotating_light: Visit order {link} ({customer}) breached its arrival target: {engineer} was due on site at {due} — {late} late. {notice}',
+  'visit.sla.notice.none': 'No arrival and no late notice.',
+  'visit.sla.notice.given': 'A late notice was given: ETA {eta}.',
 
   'visit.help': '*/visit OPS-2026-12* — request a visit for a ticket (also the ticket\'s *Request visit* button)\n*/visit VO-2026-3* — an order\'s details and timeline\n*/visit mine* — your visit orders under way',
   'visit.not_understood': 'I did not understand “{text}”.',
@@ -179,6 +188,7 @@ export const visitsEn = {
   'visit.error.same_engineer': 'The order is already with this engineer.',
   'visit.error.not_engineer': 'This person is not one of the engineers.',
   'visit.error.rating': 'Choose a rating from 1 to 5.',
+  'visit.error.reason_not_allowed': 'Serving too many customers is not a reason the handbook accepts for being late (3.4.2.5). Choose the real cause.',
 
   'visit.script_today': 'Hello, I am {name}, operations engineer. Today I will come to you between {window} — does that suit you?',
   'visit.script_day': 'Hello, I am {name}, operations engineer. On {date} I will come to you between {window} — does that suit you?',
@@ -408,6 +418,7 @@ export const visitsZh: Record<keyof typeof visitsEn, string> = {
   'visit.reply.cancel': '{user} 取消了服务单',
   'visit.reply.escalated': ':rotating_light: 此服务单 {minutes} 分钟无人接单：已升级给调度。',
   'visit.reply.missed_notice': ':warning: 约定时间 {start} 已过，工程师未到场也未通知迟到：已提醒调度。',
+  'visit.reply.reannounced': ':loudspeaker: 此服务单 {minutes} 分钟无人接单：已在频道重新发布。',
 
   'visit.event.created': '申请上门',
   'visit.event.accept': '接单',
@@ -445,6 +456,14 @@ export const visitsZh: Record<keyof typeof visitsEn, string> = {
   'visit.escalation.unaccepted': '{people} :rotating_light: 上门服务单 *{key}*（{customer}）{minutes} 分钟无人接单 — 见 {channel}。',
   'visit.escalation.late_notice': '{people} :warning: {engineer} 对 *{key}* 的迟到通知在约定时间前 {lead} 分钟才发出（要求提前 {required} 分钟；推迟 {delay} 分钟）。',
   'visit.escalation.missed_notice': '{people} :warning: *{key}*（{customer}）：约定时间 {start} 已过，{engineer} 未到场也未通知迟到。',
+  'visit.sla.warning.accept.thread': ':hourglass: 此服务单的 {minutes} 分钟接单时限已过 75%：须在 {due} 前接单。',
+  'visit.sla.warning.accept.dm': ':hourglass: 上门服务单 {link}（{customer}）仍无人接单：须在 {due} 前接单。',
+  'visit.sla.warning.arrival.thread': ':hourglass: 距约定上门时间已过 75%：{engineer} 须于 {due} 到场。',
+  'visit.sla.warning.arrival.dm': ':hourglass: 您须于 {due} 到场处理 {link}（{customer}）。如可能迟到，请立即联系客户并点 *将迟到*（规范 3.4.2.5）。',
+  'visit.sla.breach.accept': '{people} :rotating_light: 上门服务单 {link}（{customer}）超出接单时限：{due} 前无人接单 — 已超时 {late}。工程师：{engineer}。',
+  'visit.sla.breach.arrival': '{people} :rotating_light: 上门服务单 {link}（{customer}）超出到场时限：{engineer} 应于 {due} 到场 — 已超时 {late}。{notice}',
+  'visit.sla.notice.none': '未到场，也未通知迟到。',
+  'visit.sla.notice.given': '已通知迟到：预计 {eta} 到达。',
 
   'visit.help': '*/visit OPS-2026-12* — 为工单申请上门（也可点工单上的 *申请上门* 按钮）\n*/visit VO-2026-3* — 服务单详情和处理记录\n*/visit mine* — 你进行中的上门服务单',
   'visit.not_understood': '无法理解“{text}”。',
@@ -482,6 +501,7 @@ export const visitsZh: Record<keyof typeof visitsEn, string> = {
   'visit.error.same_engineer': '该服务单已经是这位工程师。',
   'visit.error.not_engineer': '此人不是工程师。',
   'visit.error.rating': '请选择 1 到 5 分。',
+  'visit.error.reason_not_allowed': '规范 3.4.2.5：不能以服务客户太多为理由迟到。请选择实际原因。',
 
   'visit.script_today': '您好，我是运维工程师{name}。今天我将于 {window} 之间为您提供上门服务，您看可以吗？',
   'visit.script_day': '您好，我是运维工程师{name}。{date}我将于 {window} 之间为您提供上门服务，您看可以吗？',

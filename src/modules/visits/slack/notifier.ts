@@ -9,6 +9,7 @@ import type { Db } from '../../../platform/db.js';
 import type { Translate } from '../../../platform/i18n.js';
 import { actions, button, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate } from '../../../slack/mrkdwn.js';
+import { formatLateness } from '../../sla/sla.rules.js';
 import { ticketMessageKey } from '../../tickets/slack/ids.js';
 import { getTicket } from '../../tickets/tickets.store.js';
 import type { VisitChange, VisitNotifier } from '../visits.service.js';
@@ -16,6 +17,11 @@ import { listDeclines, type VisitOrderView } from '../visits.store.js';
 import { visitOrders } from '../visits.table.js';
 import { VISIT_ACTIONS, visitMessageKey } from './ids.js';
 import { changeReply, dispatchMessage, slackWindow, visitButtonValue } from './views.js';
+
+/** A link to the order's dispatch message once it has one, else its id in bold. */
+export function orderLink(o: Pick<VisitOrderView, 'key' | 'slackChannel' | 'slackTs'>): string {
+  return o.slackChannel && o.slackTs ? `<https://slack.com/archives/${o.slackChannel}/p${o.slackTs.replace('.', '')}|${o.key}>` : `*${o.key}*`;
+}
 
 /** Who hears about escalations: the dispatchers, else the supervisors (at most five mentions). */
 export function dispatcherMentions(config: Config): string {
@@ -56,7 +62,10 @@ export function slackVisitNotifier(clock: Clock, config: Config, tr: Translate):
       if (!o.slackChannel) return 0;
       const text = tr('visit.reannounce', { key: o.key, customer: escapeMrkdwn(o.customerName), minutes: config.visits.accept_timeout, window: slackWindow(o.requestedStart, o.requestedEnd) });
       const blocks = [section(text), actions(`visit.reannounce.${o.id}`, [button(tr('visit.button.accept'), VISIT_ACTIONS.accept, visitButtonValue(o), 'primary'), button(tr('visit.button.decline'), VISIT_ACTIONS.decline, visitButtonValue(o))])];
-      return enqueue(tx, clock.now(), [{ kind: 'post', channel: o.slackChannel, dedupeKey: `visit:${o.id}:reannounce`, payload: { text, blocks } }]);
+      return enqueue(tx, clock.now(), [
+        { kind: 'post', channel: o.slackChannel, dedupeKey: `visit:${o.id}:reannounce`, payload: { text, blocks } },
+        { kind: 'reply', targetKey: visitMessageKey(o.id), dedupeKey: `visit:${o.id}:reannounce:thread`, payload: { text: tr('visit.reply.reannounced', { minutes: config.visits.accept_timeout }) } },
+      ]);
     },
 
     async escalated(tx, o, waitedMinutes) {
@@ -68,16 +77,58 @@ export function slackVisitNotifier(clock: Clock, config: Config, tr: Translate):
       return enqueue(tx, clock.now(), messages);
     },
 
-    async missedNotice(tx, o) {
+    async missedNotice(tx, o, { escalate }) {
+      if (!o.windowStart) return 0;
       const channel = escalationChannel(o);
-      if (!channel || !o.windowStart) return 0;
       const slot = Math.floor(o.windowStart.getTime() / 1000);
-      const text = tr('visit.escalation.missed_notice', { people: dispatcherMentions(config), key: o.key, customer: escapeMrkdwn(o.customerName), engineer: o.engineer ? mention(o.engineer) : tr('visit.nobody'), start: slackDate(o.windowStart) });
-      const messages: OutboxMessage[] = [{ kind: 'post', channel, dedupeKey: `visit:${o.id}:missed:${slot}`, payload: { text } }];
+      const messages: OutboxMessage[] = [];
+      if (escalate && channel) {
+        const text = tr('visit.escalation.missed_notice', { people: dispatcherMentions(config), key: o.key, customer: escapeMrkdwn(o.customerName), engineer: o.engineer ? mention(o.engineer) : tr('visit.nobody'), start: slackDate(o.windowStart) });
+        messages.push({ kind: 'post', channel, dedupeKey: `visit:${o.id}:missed:${slot}`, payload: { text } });
+      }
       if (o.slackChannel) messages.push({ kind: 'reply', targetKey: visitMessageKey(o.id), dedupeKey: `visit:${o.id}:missed:${slot}:thread`, payload: { text: tr('visit.reply.missed_notice', { start: slackDate(o.windowStart) }) } });
       return enqueue(tx, clock.now(), messages);
     },
+
+    slaMessages(a) {
+      const o = a.order;
+      const key = `visit-sla:${o.id}:${a.target}:${a.stage}`;
+      const params = {
+        key: o.key,
+        link: orderLink(o),
+        customer: escapeMrkdwn(o.customerName),
+        due: slackDate(a.dueAt),
+        late: formatLateness(a.now.getTime() - a.dueAt.getTime()),
+        engineer: o.engineer ? mention(o.engineer) : tr('visit.nobody'),
+        minutes: config.visits.accept_timeout,
+      };
+      const messages: OutboxMessage[] = [];
+      if (a.stage === 'warning') {
+        if (o.slackChannel) messages.push({ kind: 'reply', targetKey: visitMessageKey(o.id), dedupeKey: `${key}:thread`, payload: { text: tr(`visit.sla.warning.${a.target}.thread`, params) } });
+        const people = o.engineer ? [o.engineer] : warnWhenUnassigned();
+        for (const user of people) messages.push({ kind: 'dm', userId: user, dedupeKey: `${key}:dm:${user}`, payload: { text: tr(`visit.sla.warning.${a.target}.dm`, params) } });
+        return messages;
+      }
+      // The breach goes to the escalation channel only: at the same moment visit-watch tells the
+      // order's thread (the re-announcement at the accept timeout, the missed notice after the start).
+      const channel = escalationChannel(o);
+      if (!channel) return messages;
+      const notice = o.state === 'late' && o.eta ? tr('visit.sla.notice.given', { eta: slackDate(o.eta) }) : tr('visit.sla.notice.none');
+      const text = tr(`visit.sla.breach.${a.target}`, { ...params, people: breachMentions() || tr('sla.no_supervisors'), notice });
+      messages.push({ kind: 'post', channel, dedupeKey: `${key}:escalation`, payload: { text } });
+      return messages;
+    },
   };
+
+  /** Supervisors and dispatchers, once each (at most eight mentions). */
+  function breachMentions(): string {
+    return [...new Set([...config.roles.supervisors, ...config.roles.dispatchers])].slice(0, 8).map(mention).join(' ');
+  }
+
+  /** Who is warned about an order nobody has: the dispatchers, else the supervisors. */
+  function warnWhenUnassigned(): string[] {
+    return config.roles.dispatchers.length > 0 ? config.roles.dispatchers : config.roles.supervisors;
+  }
 
   /** What a change causes beyond the order's own message and thread. */
   async function extras(tx: Db, o: VisitOrderView, change: VisitChange): Promise<OutboxMessage[]> {
