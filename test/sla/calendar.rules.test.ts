@@ -7,12 +7,16 @@ const cals = buildCalendars(
     business: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-18:00', holidays: ['2026-10-01', '2026-10-02', '2027-01-01'], workdays: ['2026-10-10'] },
     lunch: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: ['09:00-12:00', '13:00-18:00'], holidays: [] },
     ny: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-17:00', holidays: ['2026-11-26'], timezone: 'America/New_York' },
+    nyNewYear: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-17:00', holidays: ['2026-01-01', '2027-01-01'], timezone: 'America/New_York' },
   },
   'Asia/Shanghai',
 );
 const business = cals.get('business')!;
 const lunch = cals.get('lunch')!;
 const ny = cals.get('ny')!;
+const nyNewYear = cals.get('nyNewYear')!;
+// New York is UTC−5 in winter: 09:00 EST = 14:00Z.
+const est = (local: string) => new Date(`${local}-05:00`);
 // Shanghai is UTC+8 all year: 09:00 local = 01:00Z.
 const sh = (local: string) => new Date(`${local}+08:00`);
 
@@ -63,6 +67,34 @@ describe('adding working time', () => {
     expect(addWorkingMinutes(ny, new Date('2026-10-30T20:00:00Z'), 120).toISOString()).toBe('2026-11-02T15:00:00.000Z');
     // Thanksgiving (26 Nov) is a holiday there: Wed 25 Nov 16:00 EST + 2h → Fri 27 Nov 10:00 EST
     expect(addWorkingMinutes(ny, new Date('2026-11-25T21:00:00Z'), 120).toISOString()).toBe('2026-11-27T15:00:00.000Z');
+  });
+});
+
+describe('year end in New York (New Year\'s Day a holiday)', () => {
+  it('goes from 31 Dec to 2 Jan over the holiday', () => {
+    // Wed 31 Dec 2025 16:00 EST + 2h: 1h that day, Thu 1 Jan is the holiday → Fri 2 Jan 2026 10:00 EST
+    expect(addWorkingMinutes(nyNewYear, est('2025-12-31T16:00:00'), 120).toISOString()).toBe(est('2026-01-02T10:00:00').toISOString());
+    // 23:30 EST on 31 Dec is already 1 Jan in UTC; counting starts at 09:00 on the next working day there.
+    expect(addWorkingMinutes(nyNewYear, est('2025-12-31T23:30:00'), 30).toISOString()).toBe(est('2026-01-02T09:30:00').toISOString());
+    // 1h on 31 Dec + 8h on 2 Jan fill 9h exactly; one hour more runs over the weekend to Mon 5 Jan.
+    expect(addWorkingMinutes(nyNewYear, est('2025-12-31T16:00:00'), 540).toISOString()).toBe(est('2026-01-02T17:00:00').toISOString());
+    expect(addWorkingMinutes(nyNewYear, est('2025-12-31T16:00:00'), 600).toISOString()).toBe(est('2026-01-05T10:00:00').toISOString());
+    // Thu 31 Dec 2026 16:00 EST + 2h: Fri 1 Jan holiday, then the weekend → Mon 4 Jan 2027 10:00 EST
+    expect(addWorkingMinutes(nyNewYear, est('2026-12-31T16:00:00'), 120).toISOString()).toBe(est('2027-01-04T10:00:00').toISOString());
+  });
+
+  it('counts working minutes across the year end in that zone', () => {
+    expect(workingMinutesBetween(nyNewYear, est('2025-12-31T12:00:00'), est('2026-01-02T12:00:00'))).toBe(5 * 60 + 3 * 60);
+    expect(workingMinutesBetween(nyNewYear, est('2025-12-31T16:00:00'), est('2026-01-05T10:00:00'))).toBe(600);
+    expect(workingMinutesBetween(nyNewYear, est('2025-12-31T17:00:00'), est('2026-01-02T09:00:00'))).toBe(0); // night, holiday, night
+    expect(isWorkingTime(nyNewYear, est('2026-01-01T10:00:00'))).toBe(false);
+    expect(isWorkingTime(nyNewYear, est('2026-01-02T10:00:00'))).toBe(true);
+    for (const start of ['2025-12-31T08:00:00', '2025-12-31T16:45:00', '2025-12-30T20:00:00']) {
+      for (const minutes of [1, 90, 480, 1500]) {
+        const end = addWorkingMinutes(nyNewYear, est(start), minutes);
+        expect(workingMinutesBetween(nyNewYear, est(start), end)).toBeCloseTo(minutes, 6);
+      }
+    }
   });
 });
 

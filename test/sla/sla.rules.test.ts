@@ -96,6 +96,44 @@ describe('SLA stages', () => {
     expect(t.resolutionWarnAt!.toISOString()).toBe(at('2026-11-26T22:00:00').toISOString());
   });
 
+  it('restarts the pause at an extension made while waiting: only the waiting after it moves the committed time', () => {
+    const t = ticket(at('2026-11-25T09:00:00'));
+    t.acknowledgedAt = at('2026-11-25T09:05:00');
+    t.state = 'waiting_customer';
+    Object.assign(t, sla.pause(at('2026-11-25T11:00:00')));
+    // Still waiting the next morning, the customer agrees to Friday 12:00.
+    const extended = sla.extend(ALWAYS, t, at('2026-11-26T08:00:00'), at('2026-11-27T12:00:00'));
+    expect(extended.pausedAt!.toISOString()).toBe(at('2026-11-26T08:00:00').toISOString());
+    expect(extended.pausedMinutes).toBe(21 * 60); // Wed 11:00 → Thu 08:00 is kept in the total
+    Object.assign(t, extended);
+    expect(sla.nextCheckAt(t)).toBeNull(); // still paused
+    t.state = 'in_progress';
+    Object.assign(t, sla.resume(ALWAYS, t, at('2026-11-26T09:00:00')));
+    // Only Thu 08:00 → 09:00 moves the committed time (the bug moved it by all 22 h, to Sat 10:00).
+    expect(t.resolutionDueAt.toISOString()).toBe(at('2026-11-27T13:00:00').toISOString());
+    expect(t.pausedMinutes).toBe(22 * 60);
+    // The warning: 75 % of Thu 08:00 → Fri 12:00 (28 h) is 21 h → Fri 05:00, moved by the same hour.
+    expect(t.resolutionWarnAt!.toISOString()).toBe(at('2026-11-27T06:00:00').toISOString());
+    expect(sla.nextCheckAt(t)!.toISOString()).toBe(at('2026-11-27T06:00:00').toISOString());
+  });
+
+  it('leaves the pause alone when extending a ticket that is not waiting', () => {
+    const t = ticket(at('2026-11-25T09:00:00'));
+    t.state = 'in_progress';
+    t.pausedMinutes = 30;
+    const extended = sla.extend(ALWAYS, t, at('2026-11-25T10:00:00'), at('2026-11-27T10:00:00'));
+    expect(extended).not.toHaveProperty('pausedAt');
+    expect(extended).not.toHaveProperty('pausedMinutes');
+  });
+
+  it('tells where a paused ticket would be due if resumed now', () => {
+    const t = ticket(at('2026-11-25T09:00:00'), business, { ...P3, calendar: 'business' });
+    expect(sla.resolutionDueAsOf(business, t, at('2026-11-30T09:00:00')).toISOString()).toBe(t.resolutionDueAt.toISOString());
+    Object.assign(t, sla.pause(at('2026-11-25T11:00:00')));
+    // Paused Wed 11:00 → Thu 10:00 = 8 working hours: due moves by as much.
+    expect(workingMinutesBetween(business, t.resolutionDueAt, sla.resolutionDueAsOf(business, t, at('2026-11-26T10:00:00')))).toBe(480);
+  });
+
   it('tells how late in words', () => {
     expect(sla.formatLateness(0)).toBe('0m');
     expect(sla.formatLateness(65 * 60_000)).toBe('1h 5m');

@@ -1,12 +1,13 @@
 // Scheduled jobs: each slot once across replicas, failures recorded and survived.
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS } from '../../src/jobs/registry.js';
 import { claimSlot, recentRuns, runJob } from '../../src/jobs/runner.js';
-import { startScheduler } from '../../src/jobs/scheduler.js';
+import { postgresRunCoordinator, startScheduler } from '../../src/jobs/scheduler.js';
 import { parseConfig } from '../../src/config/config.js';
 import { ManualClock, systemClock } from '../../src/platform/clock.js';
 import { openStore } from '../../src/platform/db.js';
-import { silentLogger } from '../../src/platform/logger.js';
+import { createLogger, silentLogger } from '../../src/platform/logger.js';
 import { buildServices, type Services } from '../../src/services.js';
 import { openTestStore, storeName, usingPostgres, type TestStore } from '../support/db.js';
 
@@ -54,6 +55,47 @@ describe(`scheduler and job runs (${storeName})`, () => {
     expect(run).toMatchObject({ outcome: 'failed', error: 'disk on fire', trigger: 'manual' });
     expect(run!.slot.toISOString()).toBe(slot.toISOString());
     expect(run!.finishedAt).not.toBeNull();
+  });
+
+  it('records a scheduled job that throws as failed, and runs it again at its next slot', async () => {
+    let attempts = 0;
+    JOBS['test-flaky'] = {
+      description: 'fails once',
+      schedules: () => [{ cron: '* * * * *' }],
+      run: async ({ at }) => {
+        attempts++;
+        if (attempts === 1) throw new Error(`upstream down at ${at.toISOString()}`);
+        return { done: 1 };
+      },
+    };
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'error', destination: new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }) });
+    const scheduled = { ...services, logger, clock: new ManualClock('2026-11-25T05:00:00Z') };
+    const coordinator = postgresRunCoordinator(scheduled);
+    /** One slot as node-cron fires it on one replica: ask the coordinator (key "<task name>:<slot ISO>"), then run. */
+    const fire = async (slot: Date) => ((await coordinator.shouldRun(`test-flaky|{}:${slot.toISOString()}`, 30_000)) ? runJob(scheduled, 'test-flaky', slot, 'schedule') : ('not elected' as const));
+    try {
+      const first = new Date('2026-11-25T05:00:00Z');
+      expect(await fire(first)).toMatchObject({ outcome: 'failed', error: 'upstream down at 2026-11-25T05:00:00.000Z' });
+      // Logged with its slot; the failure is not retried inside its own slot, by this replica or another.
+      expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ job: 'test-flaky', slot: first.toISOString(), trigger: 'schedule', msg: expect.stringContaining('runs again at its next slot') })]);
+      expect(await fire(first)).toBe('not elected');
+      expect(await runJob(scheduled, 'test-flaky', first, 'schedule')).toEqual({ outcome: 'skipped' });
+      expect(attempts).toBe(1);
+
+      const next = new Date('2026-11-25T05:01:00Z');
+      scheduled.clock.set(next);
+      expect(await fire(next)).toMatchObject({ outcome: 'ok', counts: { done: 1 } });
+      expect(attempts).toBe(2);
+      const runs = await recentRuns(services, 'test-flaky');
+      expect(runs.map((r) => [r.slot.toISOString(), r.trigger, r.outcome, r.error])).toEqual([
+        [next.toISOString(), 'schedule', 'ok', null],
+        [first.toISOString(), 'schedule', 'failed', 'upstream down at 2026-11-25T05:00:00.000Z'],
+      ]);
+      expect(runs.every((r) => r.finishedAt !== null)).toBe(true);
+    } finally {
+      delete JOBS['test-flaky'];
+    }
   });
 
   it('runs a scheduled job at its slots, once per slot, with two schedulers on one store', async () => {

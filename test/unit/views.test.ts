@@ -16,6 +16,7 @@ import {
   ticketMessage,
 } from '../../src/modules/tickets/slack/views.js';
 import { DEFAULT_CATEGORIES } from '../../src/config/opsdesk.schema.js';
+import { STAGE_BIT } from '../../src/modules/sla/sla.rules.js';
 import { validateMessageBlocks, validateView } from '../support/block-kit.js';
 
 const LOCALES: Locale[] = ['en', 'zh-CN'];
@@ -168,6 +169,71 @@ describe('ticketMessage', () => {
     it(`[${locale}] offers no buttons on a closed ticket`, () => {
       const msg = ticketMessage(makeTicket({ state: 'closed', cause: 'c', fix: 'f' }), tr);
       expect(msg.blocks.some((b) => b.type === 'actions')).toBe(false);
+    });
+  }
+});
+
+describe('SLA clocks on the ticket message', () => {
+  const STAGE = { responseWarning: STAGE_BIT['response:warning'], responseBreach: STAGE_BIT['response:breach'], resolutionWarning: STAGE_BIT['resolution:warning'], resolutionBreach: STAGE_BIT['resolution:breach'] };
+  /** The "Responds by" and "Resolves by" lines of the message's context block. */
+  const clockLines = (t: TicketWithCustomer, tr: ReturnType<typeof translator>) => {
+    const ctx = ticketMessage(t, tr).blocks.find((b) => b.type === 'context' && JSON.stringify(b).includes(tr('ticket.responds_by'))) as { elements: { text: string }[] } | undefined;
+    const texts = ctx?.elements.map((e) => e.text) ?? [];
+    return { respond: texts.find((x) => x.startsWith(tr('ticket.responds_by'))), resolve: texts.find((x) => x.startsWith(tr('ticket.resolves_by'))) };
+  };
+  /** Slack's date token for an instant, shown in each reader's own zone. */
+  const dateToken = (at: Date) => `<!date^${at.getTime() / 1000}^`;
+
+  for (const locale of LOCALES) {
+    const tr = translator(locale);
+
+    it(`[${locale}] gives both due times as Slack date tokens, read in the viewer's zone`, () => {
+      const t = makeTicket();
+      const { respond, resolve } = clockLines(t, tr);
+      expect(respond).toBe(`${tr('ticket.responds_by')} <!date^${t.responseDueAt.getTime() / 1000}^{date_short_pretty} {time}|2026-05-12 04:00 UTC>`);
+      expect(resolve).toBe(`${tr('ticket.resolves_by')} <!date^${t.resolutionDueAt.getTime() / 1000}^{date_short_pretty} {time}|2026-05-13 02:00 UTC>`);
+      expect(resolve).not.toContain(tr('sla.paused'));
+      expect(resolve).not.toContain(tr('sla.business_hours', { calendar: '24x7' }));
+    });
+
+    it(`[${locale}] names the business calendar the resolution clock runs on`, () => {
+      const { resolve } = clockLines(makeTicket({ slaCalendar: 'business' }), tr);
+      expect(resolve).toContain(tr('sla.business_hours', { calendar: 'business' }));
+    });
+
+    it(`[${locale}] marks a met response and a met resolution as done`, () => {
+      const acknowledged = clockLines(makeTicket({ state: 'acknowledged', assignee: 'U0123ENG1', acknowledgedAt: new Date('2026-05-12T02:10:00Z') }), tr);
+      expect(acknowledged.respond).toBe(`${tr('ticket.responds_by')} ${tr('ticket.clock_met')}`);
+      expect(acknowledged.resolve).toContain(dateToken(new Date('2026-05-13T02:00:00Z')));
+      const resolved = clockLines(makeTicket({ state: 'resolved', assignee: 'U0123ENG1', acknowledgedAt: new Date('2026-05-12T02:10:00Z'), resolvedAt: new Date('2026-05-12T05:00:00Z'), cause: 'c', fix: 'f' }), tr);
+      expect(resolved.resolve).toBe(`${tr('ticket.resolves_by')} ${tr('ticket.clock_met')}`);
+      const closed = clockLines(makeTicket({ state: 'closed', acknowledgedAt: new Date('2026-05-12T02:10:00Z'), cause: 'c', fix: 'f' }), tr);
+      expect(closed.resolve).toBe(`${tr('ticket.resolves_by')} ${tr('ticket.clock_met')}`);
+    });
+
+    it(`[${locale}] shows the resolution clock paused while waiting on the customer`, () => {
+      const { resolve } = clockLines(makeTicket({ state: 'waiting_customer', assignee: 'U0123ENG1', acknowledgedAt: new Date('2026-05-12T02:10:00Z'), pausedAt: new Date('2026-05-12T03:00:00Z') }), tr);
+      expect(resolve).toContain(dateToken(new Date('2026-05-13T02:00:00Z')));
+      expect(resolve!.endsWith(` · ${tr('sla.paused')}`)).toBe(true);
+    });
+
+    it(`[${locale}] marks warned and breached targets, a breach over its warning`, () => {
+      const warned = clockLines(makeTicket({ slaPosted: STAGE.responseWarning }), tr);
+      expect(warned.respond!.endsWith(` ${tr('sla.warned')}`)).toBe(true);
+      expect(warned.resolve).not.toContain(tr('sla.warned'));
+      const breached = clockLines(makeTicket({ slaPosted: STAGE.responseWarning | STAGE.responseBreach | STAGE.resolutionWarning | STAGE.resolutionBreach }), tr);
+      expect(breached.respond!.endsWith(` ${tr('sla.breached')}`)).toBe(true);
+      expect(breached.respond).not.toContain(tr('sla.warned'));
+      expect(breached.resolve!.endsWith(` ${tr('sla.breached')}`)).toBe(true);
+      // A breached ticket that is then paused keeps its mark and says it is paused.
+      const pausedAfterBreach = clockLines(makeTicket({ state: 'waiting_customer', acknowledgedAt: new Date('2026-05-12T02:10:00Z'), slaPosted: STAGE.resolutionBreach, pausedAt: new Date('2026-05-13T03:00:00Z') }), tr);
+      expect(pausedAfterBreach.resolve).toContain(`${tr('sla.breached')} · ${tr('sla.paused')}`);
+    });
+
+    it(`[${locale}] shows no clocks on a cancelled ticket`, () => {
+      const { respond, resolve } = clockLines(makeTicket({ state: 'cancelled', cancelReason: 'dup' }), tr);
+      expect(respond).toBeUndefined();
+      expect(resolve).toBeUndefined();
     });
   }
 });

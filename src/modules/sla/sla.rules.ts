@@ -142,13 +142,23 @@ export function reopen(cal: Calendar, c: SlaClocks & { resolvedAt: Date | null }
   };
 }
 
+/** The resolution due time as it stands at `now`: while paused, where Resume at `now` would put it. */
+export function resolutionDueAsOf(cal: Calendar, c: Pick<SlaClocks, 'resolutionDueAt' | 'pausedAt'>, now: Date): Date {
+  return c.pausedAt ? addWorkingMinutes(cal, c.resolutionDueAt, workingMinutesBetween(cal, c.pausedAt, now)) : c.resolutionDueAt;
+}
+
 /**
  * A consented extension: the resolution is due at the committed time. The warning comes at 75 % of
- * the new span unless one was posted already; a breach already posted stays on record.
+ * the new span unless one was posted already; a breach already posted stays on record. Made while
+ * waiting on the customer, it restarts the pause at `now`: the waiting so far goes into the paused
+ * total and moves nothing (the committed time replaces the old due time), while the waiting after it
+ * moves the committed time on Resume like any pause.
  */
 export function extend(cal: Calendar, c: SlaClocks, now: Date, committedAt: Date) {
   const span = workingMinutesBetween(cal, now, committedAt);
+  const pause = c.pausedAt ? { pausedAt: now, pausedMinutes: c.pausedMinutes + Math.round(workingMinutesBetween(cal, c.pausedAt, now)) } : {};
   return {
+    ...pause,
     resolutionDueAt: committedAt,
     resolutionWarnAt: posted(c, 'resolution', 'warning') ? null : addWorkingMinutes(cal, now, span * WARN_FRACTION),
   };

@@ -117,12 +117,15 @@ export async function extendTicket(deps: SlaDeps, ticketId: number, actor: strin
     if (!t) throw new DomainError('not_found', 'ticket.not_found', { key: String(ticketId) });
     const problem = checkAction(config, t, actor, 'extend', version);
     if (problem) throw problem;
-    const breached = (t.slaPosted & rules.STAGE_BIT['resolution:breach']) !== 0 || t.resolutionDueAt.getTime() <= now.getTime();
-    const moved = rules.extend(calendarOf(deps.tickets, t.slaCalendar), t, now, input.committedAt!);
+    const calendar = calendarOf(deps.tickets, t.slaCalendar);
+    // While paused the stored due time is stale: what is replaced is the due time as of now.
+    const previousDueAt = rules.resolutionDueAsOf(calendar, t, now);
+    const breached = (t.slaPosted & rules.STAGE_BIT['resolution:breach']) !== 0 || previousDueAt.getTime() <= now.getTime();
+    const moved = rules.extend(calendar, t, now, input.committedAt!);
     await insertExtension(tx, {
       ticketId: t.id,
       plan: input.plan.trim(),
-      previousDueAt: t.resolutionDueAt,
+      previousDueAt,
       committedAt: input.committedAt!,
       consentedBy: input.consentedBy.trim(),
       consentMethod: input.consentMethod,
@@ -132,7 +135,7 @@ export async function extendTicket(deps: SlaDeps, ticketId: number, actor: strin
       recordedAt: now,
     });
     await updateTicket(tx, t.id, { ...moved, nextCheckAt: rules.nextCheckAt({ ...t, ...moved }), updatedAt: now });
-    await insertEvent(tx, { ticketId: t.id, at: now, actor, kind: 'extend', fromState: t.state, toState: t.state, note: input.plan.trim(), data: { previousDueAt: t.resolutionDueAt.toISOString(), committedAt: input.committedAt!.toISOString(), consentedBy: input.consentedBy.trim() } });
+    await insertEvent(tx, { ticketId: t.id, at: now, actor, kind: 'extend', fromState: t.state, toState: t.state, note: input.plan.trim(), data: { previousDueAt: previousDueAt.toISOString(), committedAt: input.committedAt!.toISOString(), consentedBy: input.consentedBy.trim() } });
     const updated = (await getTicket(tx, t.id))!;
     await deps.tickets.notify.changed(tx, updated, { action: 'extend', actor, from: t.state, to: t.state, note: input.plan.trim(), committedAt: input.committedAt!, consentedBy: input.consentedBy.trim() });
     return updated;

@@ -46,7 +46,7 @@ export function slaExplanation(t: TicketWithCustomer, config: Config, extensions
       calendar,
     }),
   ];
-  if (t.pausedMinutes > 0) lines.push(tr('sla.explain.paused', { minutes: t.pausedMinutes }));
+  if (t.pausedMinutes > 0) lines.push(tr(extensions.length > 0 ? 'sla.explain.paused_extended' : 'sla.explain.paused', { minutes: t.pausedMinutes }));
   for (const e of extensions.slice(-5)) {
     lines.push(
       tr('sla.explain.extension', {
