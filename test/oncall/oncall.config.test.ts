@@ -46,6 +46,19 @@ describe('oncall.rotations in opsdesk.yml', () => {
     expect(message).toMatch(/duration/);
   });
 
+  it('refuses an acknowledgement escalation that does not come after the reminder, naming the key', () => {
+    const base = ['      members: [U0ALICE]', '      start: "2026-11-01"'];
+    const message = configError(rotation(...base, '      ack_reminder_after: 10m', '      ack_escalate_after: 5m'), 'oncall.rotations.0.ack_escalate_after', 7);
+    expect(message).toMatch(/must be longer than ack_reminder_after \(escalation after 5 min, reminder after 10 min\)/);
+    // Equal is refused too: the reminder and the escalation would go out together.
+    configError(rotation(...base, '      ack_reminder_after: 20m', '      ack_escalate_after: 20m'), 'oncall.rotations.0.ack_escalate_after', 7);
+    // A reminder set past the default escalation (30m) points at the rotation, where the key is missing.
+    expect(configError(rotation(...base, '      ack_reminder_after: 45m'), 'oncall.rotations.0.ack_escalate_after', 3)).toMatch(/escalation after 30 min, reminder after 45 min/);
+    // One minute apart is accepted.
+    const c = parseConfig(rotation(...base, '      ack_reminder_after: 20m', '      ack_escalate_after: 21m'), ENV);
+    expect(c.oncall.rotations[0]).toMatchObject({ ack_reminder_after: 20, ack_escalate_after: 21 });
+  });
+
   it('refuses two rotations with the same name', () => {
     const text = yml(
       'oncall:', //                                                       1

@@ -1,20 +1,23 @@
 // The handover (值班交接): shift reminders, the outgoing engineer's note, the thread's snapshot against
-// seeded tickets and visit orders, acknowledgement (and its refusal), moving tickets, and the
+// seeded tickets, visit orders and patrol runs, acknowledgement (and its refusal), moving tickets, and the
 // reminder and escalation — each once even when the jobs run twice for the same slot.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { oncallHandovers } from '../../src/modules/oncall/oncall.table.js';
 import { openTicket, resolveTicket, takeTicket } from '../../src/modules/tickets/tickets.service.js';
 import { ticketEvents, tickets } from '../../src/modules/tickets/tickets.table.js';
+import { patrolItems, patrolRuns } from '../../src/modules/patrols/patrols.table.js';
+import type { VisitState } from '../../src/modules/visits/visits.rules.js';
 import { visitOrders } from '../../src/modules/visits/visits.table.js';
 import { storeName } from '../support/db.js';
 import { validateView } from '../support/block-kit.js';
-import { ESCALATION, ONCALL, SUPPORT, users, type Harness } from '../support/harness.js';
+import { ESCALATION, ONCALL, PATROL, SUPPORT, users, type Harness } from '../support/harness.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import type { SlackUser } from '../support/slack-client.js';
 import { auditRows, carl, click, dmsTo, expectValidBlocks, lastEphemeral, postsIn, repliesIn, runAt, settle, sh, startOncallHarness, textOf } from './support.js';
 
 const dateOf = (local: string) => `<!date^${new Date(sh(local)).getTime() / 1000}^`;
+const timeOf = (local: string) => `${dateOf(local)}{time}|`;
 
 describe(`handover threads (${storeName})`, () => {
   let h: Harness;
@@ -46,12 +49,44 @@ describe(`handover threads (${storeName})`, () => {
     h.clock.set(sh('2026-11-25T16:30:00'));
     await resolveTicket(h.opsdesk.services.tickets, seeded.resolved.id, users.bob.id, { cause: 'forgot', fix: 'reset', faultCategory: 'account' });
     const [t] = await h.store.db.select().from(tickets).where(eq(tickets.id, seeded.atRisk.id));
-    const visit = (key: string, state: 'scheduled' | 'archived', engineer: string) => ({
+    const visit = (key: string, state: VisitState, engineer: string) => ({
       key, ticketId: t!.id, customerId: t!.customerId, address: '上海市徐汇区 1 号', contactName: '王经理', contactPhone: '13812345678', need: 'replace the POS printer',
       requestedStart: new Date(sh('2026-11-26T10:00:00')), requestedEnd: new Date(sh('2026-11-26T12:00:00')), windowStart: new Date(sh('2026-11-26T10:00:00')), windowEnd: new Date(sh('2026-11-26T12:00:00')),
       state, engineer, createdBy: users.dora.id, createdAt: new Date(sh('2026-11-25T14:30:00')), updatedAt: new Date(sh('2026-11-25T14:30:00')),
     });
-    await h.store.db.insert(visitOrders).values([visit('VO-2026-1', 'scheduled', carl.id), visit('VO-2026-2', 'archived', users.bob.id)]);
+    await h.store.db.insert(visitOrders).values([
+      visit('VO-2026-1', 'scheduled', carl.id),
+      visit('VO-2026-2', 'archived', users.bob.id),
+      visit('VO-2026-3', 'completed', users.alice.id), // waiting for the customer's sign-off
+      visit('VO-2026-4', 'confirmed', users.bob.id), // waiting to be archived
+      visit('VO-2026-5', 'cancelled', carl.id),
+    ]);
+    // Patrol runs around alice's shift (25 Nov 09:00–21:00); abnormal items opened tickets that were dealt with.
+    const patrolTickets = [await open('2026-11-25T17:45:00', 'Patrol: firewall HA link down', 'P3', users.alice), await open('2026-11-25T17:45:00', 'Patrol: UPS battery alarm', 'P3', users.alice)];
+    seeded.firewall = patrolTickets[0]!;
+    seeded.ups = patrolTickets[1]!;
+    for (const t of patrolTickets) await take('2026-11-25T17:50:00', t, users.alice);
+    h.clock.set(sh('2026-11-25T18:00:00'));
+    for (const t of patrolTickets) await resolveTicket(h.opsdesk.services.tickets, t.id, users.alice.id, { cause: 'patrol finding', fix: 'fixed on site', faultCategory: 'network' });
+    const run = (checklist: string, slot: string, deadline: string, submitted: string | null, claimed = true) => ({
+      checklist, slotAt: new Date(sh(slot)), runDate: slot.slice(0, 10), deadlineAt: new Date(sh(deadline)), escalateAt: new Date(new Date(sh(deadline)).getTime() + 3_600_000),
+      channel: PATROL, state: submitted ? ('submitted' as const) : claimed ? ('claimed' as const) : ('open' as const), claimedBy: claimed ? users.alice.id : null, claimedAt: claimed ? new Date(sh(slot)) : null,
+      submittedBy: submitted ? users.alice.id : null, submittedAt: submitted ? new Date(sh(submitted)) : null, createdAt: new Date(sh(slot)),
+    });
+    const runs = await h.store.db.insert(patrolRuns).values([
+      run('night-backups', '2026-11-25T08:30:00', '2026-11-25T09:30:00', null, false), // bob's shift before: not alice's
+      run('network-devices', '2026-11-25T09:00:00', '2026-11-25T10:30:00', '2026-11-25T10:15:00'), // on time, all OK
+      run('security-devices', '2026-11-25T16:45:00', '2026-11-25T17:30:00', '2026-11-25T17:45:00'), // late, two abnormal
+      run('backups', '2026-11-25T20:00:00', '2026-11-25T22:00:00', null), // not submitted at handover
+      run('applications', '2026-11-25T21:00:00', '2026-11-25T22:00:00', null, false), // bob's shift
+    ]).returning();
+    const item = (runId: number, position: number, status: 'ok' | 'abnormal' | 'pending', ticketId: number | null = null) => ({ runId, position, label: `item ${position}`, status, ticketId, note: status === 'abnormal' ? 'alarm' : null });
+    const [, network, security, backups] = runs;
+    await h.store.db.insert(patrolItems).values([
+      item(network!.id, 1, 'ok'), item(network!.id, 2, 'ok'),
+      item(security!.id, 1, 'abnormal', patrolTickets[0]!.id), item(security!.id, 2, 'ok'), item(security!.id, 3, 'abnormal', patrolTickets[1]!.id),
+      item(backups!.id, 1, 'pending'),
+    ]);
     await settle(h);
   });
   afterAll(async () => h?.close());
@@ -121,10 +156,30 @@ describe(`handover threads (${storeName})`, () => {
     expect(line(seeded.atRisk!.key)).toContain('at risk');
     expect(line(seeded.bobs!.key)).toContain('&lt;!channel&gt; please look');
     expect(body).not.toContain(`*${seeded.resolved!.key}*`);
-    expect(body).toContain('Visit orders under way (1)');
+    // Under way as the visits module counts it: completed orders waiting for sign-off and confirmed ones waiting for archive too.
+    expect(body).toContain('Visit orders under way (3)');
     expect(body).toContain('*VO-2026-1*');
     expect(body).toContain(`scheduled · <@${carl.id}>`);
+    expect(line('VO-2026-3')).toContain(`completed, waiting for the customer's sign-off · <@${users.alice.id}>`);
+    expect(line('VO-2026-4')).toContain(`confirmed by the customer, to be archived · <@${users.bob.id}>`);
     expect(body).not.toContain('VO-2026-2');
+    expect(body).not.toContain('VO-2026-5');
+    // Patrols whose slot fell in alice's shift [09:00, 21:00), oldest first, as they stood at handover.
+    expect(body).toContain('Patrols during the shift (3)');
+    const patrolLine = (name: string) => body.split('\\n').find((l) => l.includes(`*${name}*`)) ?? '';
+    expect(patrolLine('network-devices')).toContain(`${dateOf('2026-11-25T09:00:00')}`);
+    expect(patrolLine('network-devices')).toContain(`:white_check_mark: submitted on time (${timeOf('2026-11-25T10:15:00')}`);
+    expect(patrolLine('network-devices')).toContain('nothing abnormal');
+    expect(patrolLine('security-devices')).toContain(`:hourglass: submitted late (${timeOf('2026-11-25T17:45:00')}`);
+    expect(patrolLine('security-devices')).toContain(`2 abnormal → ${seeded.firewall!.key}, ${seeded.ups!.key}`);
+    expect(patrolLine('backups')).toContain(`:x: not submitted (deadline ${timeOf('2026-11-25T22:00:00')}`);
+    expect(patrolLine('backups')).not.toContain('abnormal');
+    expect(body.indexOf('*network-devices*')).toBeLessThan(body.indexOf('*security-devices*'));
+    expect(body.indexOf('*security-devices*')).toBeLessThan(body.indexOf('*backups*'));
+    expect(body).not.toContain('night-backups');
+    expect(body).not.toContain('*applications*');
+    // The patrol tickets were resolved in the shift: not open, not breached.
+    expect(body).not.toContain(`*${seeded.firewall!.key}* Patrol`);
     expect(body).toContain('Breaches during the shift (1)');
     expect(body).toMatch(new RegExp(`\\*${seeded.breached!.key}\\*[^\\\\]*response due`));
     expect(body).toContain(`Note from <@${users.alice.id}>`);
@@ -133,6 +188,7 @@ describe(`handover threads (${storeName})`, () => {
     expect(body).toContain('oncall.handover.ack');
     const [row] = await h.store.db.select().from(oncallHandovers).where(eq(oncallHandovers.rotation, 'primary'));
     expect(row).toMatchObject({ outgoing: users.alice.id, incoming: users.bob.id, checkedOutAt: new Date(sh('2026-11-25T21:00:00')), acknowledgedAt: null });
+    expect(row!.snapshot).toEqual({ tickets: 4, visits: 3, breaches: 1, patrols: 3, note: 1 });
   });
 
   it('refuses the acknowledgement of anyone but the incoming engineer or a supervisor, and audits it', async () => {

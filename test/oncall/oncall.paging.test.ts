@@ -1,9 +1,10 @@
 // The urgent path: a new P1 pages the engineer on call in the primary rotation; no answer within
-// page_timeout → the next in line → the supervisors. Take goes through the tickets service.
+// page_timeout → the next in line → the supervisors → exhausted. Take goes through the tickets service.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { oncallPages } from '../../src/modules/oncall/oncall.table.js';
 import { tickets } from '../../src/modules/tickets/tickets.table.js';
+import { outbox } from '../../src/outbox/outbox.table.js';
 import { storeName } from '../support/db.js';
 import { ESCALATION, users, type Harness } from '../support/harness.js';
 import { clickTicket, openTicketViaSlack } from '../support/tickets.js';
@@ -29,6 +30,8 @@ describe(`P1 paging (${storeName})`, () => {
   };
   const pages = (user: SlackUser, key: string) => dmsTo(h, user).filter((c) => textOf(c).includes(key) && textOf(c).includes('oncall.page.take'));
   const pageOf = async (ticketId: number) => (await h.store.db.select().from(oncallPages).where(eq(oncallPages.ticketId, ticketId)))[0]!;
+  /** Outbox rows a page's steps queued (their dedupe keys start with the page's). */
+  const pageMessages = (pageId: number) => h.store.db.select({ id: outbox.id }).from(outbox).where(like(outbox.dedupeKey, `oncall:page:${pageId}:%`));
 
   it('pages the on-call engineer, moves down the line after 5 minutes, then to the supervisors', async () => {
     const t = await openP1('2026-11-25T10:00:00', 'Core switch down at HQ');
@@ -102,6 +105,42 @@ describe(`P1 paging (${storeName})`, () => {
     const [row] = await h.store.db.select().from(tickets).where(eq(tickets.id, t.id));
     expect(row!.assignee).toBeNull();
     expect((await pageOf(t.id)).step).toBe(0);
+  });
+
+  it('ends the page as exhausted when the supervisors do not answer in time either, and posts nothing more', async () => {
+    const t = await openP1('2026-11-25T14:00:00', 'Core router in a reboot loop');
+    await runAt(h, 'oncall-watch', '2026-11-25T14:05:00'); // bob
+    await runAt(h, 'oncall-watch', '2026-11-25T14:10:00'); // the supervisors, and the escalation channel
+    const samPage = pages(users.sam, t.key)[0]!;
+    expect(samPage).toBeDefined();
+    // The supervisor's decline is recorded, but there is nobody further to page.
+    await click(h, users.sam, samPage, 'oncall.page.decline');
+    expect(lastEphemeral(h)).toBe('Declined. Nobody further is paged: the page ends at its timeout unless another supervisor takes it.');
+    expect(await pageOf(t.id)).toMatchObject({ status: 'paging', step: 2 });
+    await runAt(h, 'oncall-watch', '2026-11-25T14:14:59');
+    expect((await pageOf(t.id)).status).toBe('paging');
+
+    const outboxBefore = (await pageMessages((await pageOf(t.id)).id)).length;
+    const slackBefore = h.slack.posted().length;
+    await runAt(h, 'oncall-watch', '2026-11-25T14:15:00');
+    const page = await pageOf(t.id);
+    expect(page).toMatchObject({ status: 'exhausted', step: 2, takenBy: null, updatedAt: new Date(sh('2026-11-25T14:15:00')) });
+    expect(page.trail.map((e) => `${e.user}:${e.outcome}`)).toEqual([
+      `${users.alice.id}:paged`, `${users.alice.id}:timeout`, `${users.bob.id}:paged`, `${users.bob.id}:timeout`, `${users.sam.id}:paged`, `${users.sam.id}:declined`, `${users.sam.id}:timeout`,
+    ]);
+    // Later runs of the watch leave it alone: no DM, no escalation post, no outbox row for this page.
+    await runAt(h, 'oncall-watch', '2026-11-25T14:20:00');
+    await runAt(h, 'oncall-watch', '2026-11-25T15:00:00');
+    expect(await pageOf(t.id)).toEqual(page);
+    expect((await pageMessages(page.id)).length).toBe(outboxBefore);
+    expect(h.slack.posted().slice(slackBefore).filter((c) => textOf(c).includes(t.key))).toEqual([]);
+    expect(postsIn(h, ESCALATION).filter((c) => textOf(c).includes(t.key) && textOf(c).includes('was not taken'))).toHaveLength(1);
+    // The ticket is still nobody's, and whoever was paged can still take it from their DM.
+    const [row] = await h.store.db.select().from(tickets).where(eq(tickets.id, t.id));
+    expect(row).toMatchObject({ state: 'new', assignee: null });
+    await click(h, users.bob, pages(users.bob, t.key)[0]!, 'oncall.page.take');
+    const [taken] = await h.store.db.select().from(tickets).where(eq(tickets.id, t.id));
+    expect(taken!.assignee).toBe(users.bob.id);
   });
 
   it('follows an override: the covering engineer is paged', async () => {

@@ -122,8 +122,12 @@ describe(`/oncall swap (${storeName})`, () => {
     expect(lastEphemeral(h)).toMatch(/^Declined/);
     expect(textOf(dmsTo(h, carl).at(-1)!)).toContain(`<@${users.alice.id}> declined`);
     const [row] = await h.store.db.select().from(oncallOverrides).where(eq(oncallOverrides.requestedBy, carl.id));
-    expect(row!.status).toBe('declined');
+    expect(row).toMatchObject({ status: 'declined', decidedBy: users.alice.id, decidedAt: new Date(h.clock.now()) });
     expect(await status()).not.toContain(`(covering for <@${carl.id}>)`);
+    const declines = await auditRows(h, 'oncall.cover.decline', 'ok');
+    expect(declines).toHaveLength(1);
+    expect(declines[0]).toMatchObject({ actor: users.alice.id, subject: `oncall:primary:${sh('2026-11-29T09:00:00')}`, detail: { override: row!.id } });
+    expect(await auditRows(h, 'oncall.cover.decline', 'refused')).toHaveLength(0);
   });
 
   it('lets a supervisor set cover for anyone at once, tells both people and audits it', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/platform/i18n.js';
 import { shiftsBetween, type Rotation } from '../../src/modules/oncall/oncall.rules.js';
-import type { Handover, SnapshotTicket, SnapshotVisit } from '../../src/modules/oncall/oncall.store.js';
+import type { Handover, SnapshotPatrolRun, SnapshotTicket, SnapshotVisit } from '../../src/modules/oncall/oncall.store.js';
 import { acknowledgedMessage, handoverMessage } from '../../src/modules/oncall/slack/messages.js';
 import { chunkLines, shiftLabel, swapModal } from '../../src/modules/oncall/slack/views.js';
 import { validateMessageBlocks, validateView } from '../support/block-kit.js';
@@ -17,6 +17,9 @@ const ticket = (i: number): SnapshotTicket => ({
   createdAt: new Date(now.getTime() - 7 * 3_600_000), acknowledgedAt: null, resolvedAt: null, responseDueAt: new Date(now.getTime() - 6 * 3_600_000), resolutionDueAt: new Date(now.getTime() + 3_600_000),
 });
 const visit = (i: number): SnapshotVisit => ({ key: `VO-2026-${i}`, state: 'late', engineer: 'U0CARL', customerName: '客'.repeat(100), windowStart: now, eta: now });
+const patrol = (i: number): SnapshotPatrolRun => ({
+  checklist: `checklist-${i}`, slotAt: now, deadlineAt: now, submittedAt: now, outcome: 'late', abnormal: 40, ticketKeys: Array.from({ length: 40 }, (_, k) => `OPS-2026-${2000 + k}`),
+});
 
 describe('on-call views', () => {
   const tr = translator('en');
@@ -25,7 +28,7 @@ describe('on-call views', () => {
     const list = Array.from({ length: 15 }, (_, i) => ticket(i));
     const msg = handoverMessage(
       handover,
-      { tickets: { list, total: 120 }, visits: { list: Array.from({ length: 15 }, (_, i) => visit(i)), total: 40 }, breaches: list, note: { id: 1, rotation: 'primary', handoverAt: now, author: 'U0ALICE', text: '<@U0SAM> <!here>\n'.repeat(200), createdAt: now, updatedAt: now }, shiftStart: new Date(now.getTime() - 12 * 3_600_000) },
+      { tickets: { list, total: 120 }, visits: { list: Array.from({ length: 15 }, (_, i) => visit(i)), total: 40 }, breaches: list, patrols: { list: Array.from({ length: 15 }, (_, i) => patrol(i)), total: 30 }, note: { id: 1, rotation: 'primary', handoverAt: now, author: 'U0ALICE', text: '<@U0SAM> <!here>\n'.repeat(200), createdAt: now, updatedAt: now }, shiftStart: new Date(now.getTime() - 12 * 3_600_000) },
       now,
       tr,
       { remind: 15, escalate: 30 },
@@ -38,6 +41,22 @@ describe('on-call views', () => {
     expect(body).not.toContain('<@U0SAM>');
     expect(body).toContain('…and 105 more');
     expect(body).toContain('breached');
+    expect(body).toContain('Patrols during the shift (30)');
+    expect(body).toContain('40 abnormal → OPS-2026-2000, OPS-2026-2001');
+    expect(body).toContain('…and 15 more');
+  });
+
+  it('says when an abnormal patrol item has no ticket yet, and when no patrol fell in the shift', () => {
+    const interrupted: SnapshotPatrolRun = { ...patrol(1), outcome: 'on_time', abnormal: 1, ticketKeys: [] };
+    const msg = handoverMessage(handover, { tickets: { list: [], total: 0 }, breaches: [], patrols: { list: [interrupted], total: 1 }, shiftStart: now }, now, tr, { remind: 15, escalate: 30 });
+    expect(JSON.stringify(msg.blocks)).toContain('submitted on time');
+    expect(JSON.stringify(msg.blocks)).toContain('1 abnormal → ticket not opened yet');
+    const none = handoverMessage(handover, { tickets: { list: [], total: 0 }, breaches: [], patrols: { list: [], total: 0 }, shiftStart: now }, now, translator('zh-CN'), { remind: 15, escalate: 30 });
+    expect(JSON.stringify(none.blocks)).toContain('本班巡检（0）');
+    expect(JSON.stringify(none.blocks)).toContain('本班没有安排巡检。');
+    // The first shift of a rotation has no outgoing shift, so no patrol part at all.
+    const first = handoverMessage({ ...handover, outgoing: null }, { tickets: { list: [], total: 0 }, breaches: [] }, now, tr, { remind: 15, escalate: 30 });
+    expect(JSON.stringify(first.blocks)).not.toContain('Patrols during the shift');
   });
 
   it('drops the button and the rules line once acknowledged', () => {

@@ -12,7 +12,7 @@ import type { Handover } from './oncall.store.js';
 
 /** A handover is opened late (missed cron, restart) for this long after its time; later it is skipped. */
 export const HANDOVER_LATE_LIMIT_MS = 2 * 3_600_000;
-/** How many tickets, visits and breaches the thread lists (the rest are counted). */
+/** How many tickets, visits, breaches and patrol runs the thread lists (the rest are counted). */
 const SNAPSHOT_LIMIT = 15;
 
 export interface OpenCounts {
@@ -56,7 +56,7 @@ async function openHandover(deps: OncallDeps, r: Rotation, at: Date): Promise<ke
       channel,
       openedAt: at,
       checkedOutAt: change.outgoing ? at : null,
-      snapshot: { tickets: snapshot.tickets.total, visits: snapshot.visits?.total ?? -1, breaches: snapshot.breaches.length, note: snapshot.note ? 1 : 0 },
+      snapshot: { tickets: snapshot.tickets.total, visits: snapshot.visits?.total ?? -1, breaches: snapshot.breaches.length, patrols: snapshot.patrols?.total ?? -1, note: snapshot.note ? 1 : 0 },
     });
     if (!h) return 'existing' as const;
     await deps.notify.handoverOpened(tx, at, h, snapshot);
@@ -64,15 +64,19 @@ async function openHandover(deps: OncallDeps, r: Rotation, at: Date): Promise<ke
   });
 }
 
-/** Open tickets with their SLA state, visit orders under way, breaches in the outgoing shift, the note. */
+/**
+ * Open tickets with their SLA state, visit orders under way, breaches and patrol runs of the outgoing
+ * shift, the note. (Changes in their window, SPEC §3.3, wait for the change requests module.)
+ */
 export async function takeSnapshot(deps: Pick<OncallDeps, 'db'>, r: Rotation, handoverAt: Date, shiftStart?: Date): Promise<HandoverSnapshot> {
-  const [tickets, visits, breaches, note] = await Promise.all([
+  const [tickets, visits, breaches, patrols, note] = await Promise.all([
     store.openTickets(deps.db, SNAPSHOT_LIMIT),
     store.visitsUnderWay(deps.db, SNAPSHOT_LIMIT),
     shiftStart ? store.breachesBetween(deps.db, shiftStart, handoverAt, SNAPSHOT_LIMIT) : Promise.resolve([]),
+    shiftStart ? store.patrolRunsBetween(deps.db, shiftStart, handoverAt, SNAPSHOT_LIMIT) : Promise.resolve(undefined),
     store.getNote(deps.db, r.name, handoverAt),
   ]);
-  return { tickets, visits, breaches, note, shiftStart };
+  return { tickets, visits, breaches, patrols, note, shiftStart };
 }
 
 // ── acknowledgement ──────────────────────────────────────────────────────────────────────────

@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db.js';
 import type { TicketDeps } from '../tickets/tickets.service.js';
 import type { Rotation, Shift } from './oncall.rules.js';
-import type { Handover, HandoverNote, Override, Page, SnapshotTicket, SnapshotVisit } from './oncall.store.js';
+import type { Handover, HandoverNote, Override, Page, SnapshotPatrolRun, SnapshotTicket, SnapshotVisit } from './oncall.store.js';
 
 /** What a handover thread shows when it opens. */
 export interface HandoverSnapshot {
@@ -13,6 +13,8 @@ export interface HandoverSnapshot {
   /** Undefined when visit orders are not available. */
   visits?: { list: SnapshotVisit[]; total: number };
   breaches: SnapshotTicket[];
+  /** Patrol runs whose slot fell in the outgoing shift; undefined without an outgoing shift. */
+  patrols?: { list: SnapshotPatrolRun[]; total: number };
   note?: HandoverNote;
   /** The outgoing engineer's shift, for "breaches during the shift". */
   shiftStart?: Date;

@@ -1,11 +1,13 @@
-// On-call queries; the first argument is the db or a transaction. Tickets and visit orders are
-// only read here (the handover snapshot): their changes go through their own services.
+// On-call queries; the first argument is the db or a transaction. Tickets, visit orders and patrol
+// runs are only read here (the handover snapshot): their changes go through their own services.
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { customers } from '../customers/customers.table.js';
 import { userPrefs } from '../home/home.table.js';
+import { onTime } from '../patrols/patrols.rules.js';
+import { patrolItems, patrolRuns } from '../patrols/patrols.table.js';
 import { tickets } from '../tickets/tickets.table.js';
-import type { VisitState } from '../visits/visits.rules.js';
+import { ACTIVE_STATES, type VisitState } from '../visits/visits.rules.js';
 import { visitOrders } from '../visits/visits.table.js';
 import type { Overrides } from './oncall.rules.js';
 import { oncallHandovers, oncallNotes, oncallOverrides, oncallPages } from './oncall.table.js';
@@ -16,8 +18,6 @@ export type HandoverNote = typeof oncallNotes.$inferSelect;
 export type Page = typeof oncallPages.$inferSelect;
 
 const OPEN_TICKET_STATES = ['new', 'acknowledged', 'in_progress', 'waiting_customer'] as const;
-/** Visit orders still to be done: before completion. */
-const VISITS_UNDER_WAY: VisitState[] = ['open', 'accepted', 'scheduled', 'late', 'no_contact', 'on_site'];
 
 // ── overrides ────────────────────────────────────────────────────────────────────────────────
 
@@ -229,9 +229,12 @@ export interface SnapshotVisit {
   eta: Date | null;
 }
 
-/** Visit orders under way (not yet completed), soonest window first. */
+/**
+ * Visit orders under way, soonest window first: the visits module's own active states, so orders
+ * completed and waiting for the customer's sign-off, or confirmed and waiting to be archived, count.
+ */
 export async function visitsUnderWay(db: Db, limit: number): Promise<{ list: SnapshotVisit[]; total: number }> {
-  const where = inArray(visitOrders.state, VISITS_UNDER_WAY);
+  const where = inArray(visitOrders.state, [...ACTIVE_STATES]);
   const list = await db
     .select({ key: visitOrders.key, state: visitOrders.state, engineer: visitOrders.engineer, customerName: customers.name, windowStart: visitOrders.windowStart, eta: visitOrders.eta })
     .from(visitOrders)
@@ -240,6 +243,48 @@ export async function visitsUnderWay(db: Db, limit: number): Promise<{ list: Sna
     .orderBy(sql`${visitOrders.windowStart} asc nulls last`, asc(visitOrders.id))
     .limit(limit);
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(visitOrders).where(where);
+  return { list, total: count?.n ?? list.length };
+}
+
+export type PatrolOutcome = 'on_time' | 'late' | 'not_submitted';
+
+export interface SnapshotPatrolRun {
+  checklist: string;
+  slotAt: Date;
+  deadlineAt: Date;
+  submittedAt: Date | null;
+  outcome: PatrolOutcome;
+  abnormal: number;
+  /** Keys of the tickets its abnormal items opened. */
+  ticketKeys: string[];
+}
+
+/**
+ * Patrol runs whose slot fell in [from, to), oldest first, with how they ended (as of now: submitted
+ * on time or late by the patrols module's own rule, or not submitted) and their abnormal items.
+ */
+export async function patrolRunsBetween(db: Db, from: Date, to: Date, limit: number): Promise<{ list: SnapshotPatrolRun[]; total: number }> {
+  const where = and(gte(patrolRuns.slotAt, from), lt(patrolRuns.slotAt, to));
+  const runs = await db
+    .select({ id: patrolRuns.id, checklist: patrolRuns.checklist, slotAt: patrolRuns.slotAt, deadlineAt: patrolRuns.deadlineAt, state: patrolRuns.state, submittedAt: patrolRuns.submittedAt })
+    .from(patrolRuns)
+    .where(where)
+    .orderBy(asc(patrolRuns.slotAt), asc(patrolRuns.checklist))
+    .limit(limit);
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(patrolRuns).where(where);
+  const abnormal = runs.length
+    ? await db
+        .select({ runId: patrolItems.runId, ticketKey: tickets.key })
+        .from(patrolItems)
+        .leftJoin(tickets, eq(tickets.id, patrolItems.ticketId))
+        .where(and(inArray(patrolItems.runId, runs.map((r) => r.id)), eq(patrolItems.status, 'abnormal')))
+        .orderBy(asc(patrolItems.runId), asc(patrolItems.position))
+    : [];
+  const list = runs.map((r) => {
+    const items = abnormal.filter((i) => i.runId === r.id);
+    const outcome: PatrolOutcome = r.state !== 'submitted' ? 'not_submitted' : onTime(r) ? 'on_time' : 'late';
+    return { checklist: r.checklist, slotAt: r.slotAt, deadlineAt: r.deadlineAt, submittedAt: r.submittedAt, outcome, abnormal: items.length, ticketKeys: items.flatMap((i) => (i.ticketKey ? [i.ticketKey] : [])) };
+  });
   return { list, total: count?.n ?? list.length };
 }
 

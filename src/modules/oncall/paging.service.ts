@@ -62,12 +62,16 @@ export async function takeFromPage(deps: OncallDeps, pageId: number, actor: stri
   return taken;
 }
 
-/** **Decline** from a page: the next in line is paged at once. Only whoever the page rings now may decline. */
-export async function declineFromPage(deps: OncallDeps, pageId: number, actor: string): Promise<void> {
+/**
+ * **Decline** from a page: the next in line is paged at once ('moved_on'). Only whoever the page rings
+ * now may decline; a supervisor's decline at the last step is only recorded ('recorded').
+ */
+export async function declineFromPage(deps: OncallDeps, pageId: number, actor: string): Promise<'moved_on' | 'recorded'> {
   const now = deps.clock.now();
   let refused: DomainError | undefined;
+  let result: 'moved_on' | 'recorded';
   try {
-    await deps.db.transaction(async (tx) => {
+    result = await deps.db.transaction(async (tx) => {
       const page = await store.lockPage(tx, pageId);
       if (!page) throw new DomainError('not_found', 'oncall.page.not_found');
       const wasPaged = page.trail.some((e) => e.user === actor && e.outcome === 'paged');
@@ -79,15 +83,17 @@ export async function declineFromPage(deps: OncallDeps, pageId: number, actor: s
       if (page.step >= page.line.length) {
         // A supervisor declining is recorded; the page ends at its timeout.
         await store.updatePage(tx, page.id, { trail: trail(page, [declined]), updatedAt: now });
-        return;
+        return 'recorded' as const;
       }
       await advance(deps, tx, page, now, declined);
+      return 'moved_on' as const;
     });
   } catch (err) {
     if (refused && err === refused) await audit(deps.db, { at: now, actor, action: 'oncall.page.decline', subject: `oncall-page:${pageId}`, outcome: 'refused' });
     throw err;
   }
   deps.queued();
+  return result;
 }
 
 /** Moves a page to its next step and pages the people there. */

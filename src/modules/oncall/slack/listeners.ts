@@ -143,7 +143,7 @@ export function registerOncallListeners(app: BoltApp, deps: ListenerDeps, oncall
     return (await deps.trFor(user))('oncall.page.taken', { key: ticket.key });
   });
   onButton(ONCALL_ACTIONS.pageDecline, idValue, async ({ id }, user) => {
-    await declineFromPage(oncall, id, user);
-    return (await deps.trFor(user))('oncall.page.declined');
+    const result = await declineFromPage(oncall, id, user);
+    return (await deps.trFor(user))(result === 'moved_on' ? 'oncall.page.declined' : 'oncall.page.declined_last');
   });
 }

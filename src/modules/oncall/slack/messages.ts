@@ -6,7 +6,7 @@ import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdw
 import type { OutboxPayload } from '../../../outbox/outbox.table.js';
 import type { HandoverSnapshot, PagedTicket } from '../oncall.deps.js';
 import { slaState, type Rotation, type Shift } from '../oncall.rules.js';
-import type { Handover, HandoverNote, Override, SnapshotTicket } from '../oncall.store.js';
+import type { Handover, HandoverNote, Override, SnapshotPatrolRun, SnapshotTicket } from '../oncall.store.js';
 import { HANDOVER_ACTIONS_BLOCK, HANDOVER_RULES_BLOCK, ONCALL_ACTIONS } from './ids.js';
 import { chunkLines } from './views.js';
 
@@ -31,6 +31,20 @@ function breachLine(t: SnapshotTicket, from: Date, to: Date, tr: Translate): str
   if (within(t.responseDueAt) && (!t.acknowledgedAt || t.acknowledgedAt > t.responseDueAt)) which.push(tr('oncall.breach.response', { at: slackDate(t.responseDueAt, '{time}') }));
   if (within(t.resolutionDueAt) && (!t.resolvedAt || t.resolvedAt > t.resolutionDueAt)) which.push(tr('oncall.breach.resolution', { at: slackDate(t.resolutionDueAt, '{time}') }));
   return `${PRIORITY_EMOJI[t.priority] ?? ''} *${t.key}* ${escapeMrkdwn(truncate(t.title, 80))} · ${t.assignee ? mention(t.assignee) : tr('oncall.unassigned')} · ${which.join(', ')}`;
+}
+
+const PATROL_EMOJI = { on_time: ':white_check_mark:', late: ':hourglass:', not_submitted: ':x:' } as const;
+
+function patrolLine(p: SnapshotPatrolRun, tr: Translate): string {
+  const outcome = p.outcome === 'not_submitted' ? tr('oncall.patrol.not_submitted', { at: slackDate(p.deadlineAt, '{time}') }) : tr(`oncall.patrol.${p.outcome}`, { at: slackDate(p.submittedAt ?? p.deadlineAt, '{time}') });
+  const parts = [`*${escapeMrkdwn(p.checklist)}* ${slackDate(p.slotAt)}`, `${PATROL_EMOJI[p.outcome]} ${outcome}`];
+  if (p.abnormal > 0) {
+    const keys = p.ticketKeys.length > 0 ? truncate(p.ticketKeys.join(', '), 300) : tr('oncall.patrol.no_ticket_yet');
+    parts.push(tr('oncall.patrol.abnormal', { count: p.abnormal, tickets: keys }));
+  } else if (p.outcome !== 'not_submitted') {
+    parts.push(tr('oncall.patrol.all_ok'));
+  }
+  return parts.join(' · ');
 }
 
 const more = (shown: number, total: number, tr: Translate) => (total > shown ? [tr('oncall.more', { count: total - shown })] : []);
@@ -63,6 +77,11 @@ export function handoverMessage(h: Handover, snap: HandoverSnapshot, now: Date, 
   if (snap.shiftStart) {
     const lines = [`*${tr('oncall.handover.breaches', { count: snap.breaches.length })}*`, ...snap.breaches.map((t) => breachLine(t, snap.shiftStart!, h.handoverAt, tr))];
     if (snap.breaches.length === 0) lines.push(tr('oncall.handover.no_breaches'));
+    for (const text of chunkLines(lines)) blocks.push(section(text));
+  }
+  if (snap.patrols) {
+    const lines = [`*${tr('oncall.handover.patrols', { count: snap.patrols.total })}*`, ...snap.patrols.list.map((p) => patrolLine(p, tr)), ...more(snap.patrols.list.length, snap.patrols.total, tr)];
+    if (snap.patrols.total === 0) lines.push(tr('oncall.handover.no_patrols'));
     for (const text of chunkLines(lines)) blocks.push(section(text));
   }
   if (snap.note) {
