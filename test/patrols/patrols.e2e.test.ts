@@ -247,4 +247,32 @@ describe(`patrols end to end (${storeName})`, () => {
     await h.sink.waitFor((r) => r.length >= 2);
     expect(h.sink.received.at(-1).text).toBe('There is no patrol checklist "noon". Checklists: morning, evening.');
   });
+
+  it('shows exactly the newest 30 runs with /patrol history, newest first, when a checklist has more', async () => {
+    // 34 earlier evening runs, 1 October to 3 November (20:00 slots), besides the one of 25 November:
+    // submitted on time on even days of the sequence, late on odd ones; every third has an abnormal item.
+    const day = (i: number) => new Date(Date.UTC(2026, 9, 1 + i)).toISOString().slice(0, 10);
+    for (let i = 0; i < 34; i++) {
+      const at = (time: string) => new Date(`${day(i)}T${time}+08:00`);
+      const [run] = await h.store.db
+        .insert(patrolRuns)
+        .values({ checklist: 'evening', slotAt: at('20:00'), runDate: day(i), deadlineAt: at('22:00'), escalateAt: at('22:30'), channel: PATROL, state: 'submitted', claimedBy: users.bob.id, claimedAt: at('20:05'), submittedBy: users.bob.id, submittedAt: at(i % 2 === 0 ? '21:00' : '23:00'), createdAt: at('20:00') })
+        .returning();
+      await h.store.db.insert(patrolItems).values(['UPS', '机房温度'].map((label, p) => ({ runId: run!.id, position: p + 1, label, status: (p === 0 && i % 3 === 0 ? 'abnormal' : 'ok') as never })));
+    }
+    const [all] = await h.store.db.select({ n: count() }).from(patrolRuns).where(eq(patrolRuns.checklist, 'evening'));
+    expect(all!.n).toBe(35);
+
+    await h.requester.command('/patrol', 'history evening', users.alice, { channelId: PATROL });
+    await h.sink.waitFor((r) => r.length >= 1);
+    const shown = JSON.stringify(h.sink.received.at(-1).blocks);
+    const dates = [...shown.matchAll(/• (\d{4}-\d{2}-\d{2}) — /g)].map((m) => m[1]);
+    const expected = ['2026-11-25', ...Array.from({ length: 29 }, (_, k) => day(33 - k))]; // 3 November back to 6 October
+    expect(dates).toEqual(expected);
+    expect(dates.at(-1)).toBe('2026-10-06');
+    for (const older of ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05']) expect(shown).not.toContain(`${older} —`);
+    expect(shown).toContain('30 runs · 29 submitted · 14 on time'); // the summary is of the runs shown
+    expect(shown).toMatch(/2026-11-03 — Submitted late <!date\^\d+\^[^>]*> · 1 abnormal/); // i = 33
+    expect(shown).toMatch(/2026-11-02 — Submitted on time <!date\^\d+\^[^>]*> · 0 abnormal/); // i = 32
+  });
 });

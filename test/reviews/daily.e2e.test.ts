@@ -2,8 +2,13 @@
 // and a line of problems an engineer adds with a button.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { runJob } from '../../src/jobs/runner.js';
+import { DateTime } from 'luxon';
+import { JOBS } from '../../src/jobs/registry.js';
+import { claimSlot, runJob } from '../../src/jobs/runner.js';
+import { cronFiresAt } from '../../src/modules/patrols/patrols.rules.js';
 import { dailyReportNotes } from '../../src/modules/reviews/reviews.table.js';
+import { tickets } from '../../src/modules/tickets/tickets.table.js';
+import { visitOrders } from '../../src/modules/visits/visits.table.js';
 import { openTicket, resolveTicket, takeTicket, waitOnCustomer } from '../../src/modules/tickets/tickets.service.js';
 import { auditLog } from '../../src/platform/audit.table.js';
 import { storeName } from '../support/db.js';
@@ -19,6 +24,33 @@ async function runAt(h: Harness, at: string) {
   await settle(h);
   if (result.outcome !== 'ok') throw new Error(JSON.stringify(result));
   return result.counts;
+}
+
+/** The minutes of a local date at which the scheduler fires `daily-report` (node-cron's own matcher). */
+function slotsOn(h: Harness, date: string): Date[] {
+  const zone = h.config.timezone;
+  const crons = JOBS['daily-report']!.schedules(h.config).map((s) => s.cron);
+  const start = DateTime.fromISO(date, { zone });
+  const slots: Date[] = [];
+  for (let minute = 0; minute < 24 * 60; minute++) {
+    const at = start.plus({ minutes: minute }).toJSDate();
+    if (crons.some((c) => cronFiresAt(c, at, zone))) slots.push(at);
+  }
+  return slots;
+}
+
+/** Runs every scheduled slot of a local date the way the scheduler does (claim, then run). */
+async function runScheduledDay(h: Harness, date: string) {
+  const counts = [];
+  for (const slot of slotsOn(h, date)) {
+    h.clock.set(slot.toISOString());
+    if (!(await claimSlot(h.opsdesk.services, 'daily-report', slot))) throw new Error(`slot ${slot.toISOString()} already claimed`);
+    const result = await runJob(h.opsdesk.services, 'daily-report', slot, 'schedule');
+    await settle(h);
+    if (result.outcome !== 'ok') throw new Error(JSON.stringify(result));
+    counts.push(result.counts);
+  }
+  return counts;
 }
 
 describe(`daily work report end to end (${storeName})`, () => {
@@ -39,6 +71,20 @@ describe(`daily work report end to end (${storeName})`, () => {
     await takeTicket(deps, t2.id, users.bob.id);
     await waitOnCustomer(deps, t2.id, users.bob.id, 'waiting for the store to reboot');
     await takeTicket(deps, t3.id, users.bob.id); // P1: resolution due 4 h after 10:00, so breached by 18:00
+    // Visit orders, written as the visits module leaves them: Bob completed one today and one
+    // yesterday; Alice completed one today (recorded under her as the engineer); one is under way.
+    const [ticket] = await h.store.db.select({ customerId: tickets.customerId }).from(tickets).where(eq(tickets.id, t2.id));
+    const visit = (key: string, v: Partial<typeof visitOrders.$inferInsert>) =>
+      h.store.db.insert(visitOrders).values({
+        key, ticketId: t2.id, customerId: ticket!.customerId, address: 'Store 12', contactName: 'Li', contactPhone: '13800000000', need: 'router',
+        requestedStart: new Date('2026-11-25T01:00:00Z'), requestedEnd: new Date('2026-11-25T03:00:00Z'), windowStart: new Date('2026-11-25T06:00:00Z'), windowEnd: new Date('2026-11-25T08:00:00Z'),
+        state: 'completed', engineer: users.bob.id, createdBy: users.alice.id, createdAt: new Date('2026-11-24T01:00:00Z'), updatedAt: new Date('2026-11-25T08:00:00Z'), ...v,
+      });
+    await visit('VO-DAY-1', { arrivedAt: new Date('2026-11-25T05:52:00Z'), completedAt: new Date('2026-11-25T08:00:00Z'), completedBy: users.bob.id }); // 16:00
+    await visit('VO-DAY-2', { arrivedAt: new Date('2026-11-24T05:52:00Z'), completedAt: new Date('2026-11-24T08:00:00Z'), completedBy: users.bob.id }); // yesterday
+    await visit('VO-DAY-3', { engineer: users.alice.id, arrivedAt: new Date('2026-11-25T06:00:00Z'), completedAt: new Date('2026-11-25T09:00:00Z') });
+    await visit('VO-DAY-4', { state: 'on_site', arrivedAt: new Date('2026-11-25T07:00:00Z') }); // arrived, not done
+    await visit('VO-DAY-5', { completedAt: new Date('2026-11-25T16:30:00Z'), completedBy: users.bob.id }); // 00:30 the next day
     await settle(h);
   });
   afterAll(async () => h?.close());
@@ -60,19 +106,32 @@ describe(`daily work report end to end (${storeName})`, () => {
     expect(alice).toContain(`*Taken:* ${keys.t1}`);
     expect(alice).toContain(`*Resolved:* ${keys.t1}`);
     expect(alice).toContain('*Still open (0)*');
+    expect(alice).toContain('*Visits done:* VO-DAY-3');
+    expect(alice).not.toContain('VO-DAY-1');
     const bob = textOf(replies.find((r) => textOf(r).includes(`*<@${users.bob.id}>*`))!);
     expect(bob).toContain(`*Taken:* ${[keys.t2, keys.t3].sort().join(', ')}`);
     expect(bob).toContain('*Still open (2)*');
+    expect(bob).toContain('*Visits done:* VO-DAY-1');
+    for (const other of ['VO-DAY-2', 'VO-DAY-3', 'VO-DAY-4', 'VO-DAY-5']) expect(bob).not.toContain(other); // yesterday, Alice's, under way, tomorrow
     expect(bob).toContain(`${keys.t2} (waiting on customer)`);
     expect(bob).toContain(`${keys.t3} (SLA breached)`);
     expect(bob).toContain('daily.add_problems');
   });
 
-  it('skips a holiday and posts on a make-up working day', async () => {
-    expect(await runAt(h, '2026-10-05T10:00:00Z')).toEqual({ posted: 0, engineers: 0, skipped: 1 }); // National Day, a Monday
-    expect(await runAt(h, '2026-10-10T10:00:00Z')).toMatchObject({ posted: 1, skipped: 0 }); // a Saturday worked instead
+  it('fires the default schedule every day and lets the calendar decide: a make-up Saturday posts, a plain Sunday and a holiday post nothing', async () => {
+    expect(h.config.reports.daily_schedule).toBe('0 18 * * *'); // the harness leaves reports at its default
+    expect(slotsOn(h, '2026-10-10').map((d) => d.toISOString())).toEqual(['2026-10-10T10:00:00.000Z']); // 18:00 on a Saturday worked instead
+    expect(slotsOn(h, '2026-10-11').map((d) => d.toISOString())).toEqual(['2026-10-11T10:00:00.000Z']); // 18:00 on a plain Sunday
+    expect(slotsOn(h, '2026-10-05').map((d) => d.toISOString())).toEqual(['2026-10-05T10:00:00.000Z']); // National Day, a Monday
+
+    expect(await runScheduledDay(h, '2026-10-10')).toEqual([expect.objectContaining({ posted: 1, skipped: 0 })]);
+    const before = h.slack.posted().length;
+    expect(await runScheduledDay(h, '2026-10-11')).toEqual([{ posted: 0, engineers: 0, skipped: 1 }]);
+    expect(await runScheduledDay(h, '2026-10-05')).toEqual([{ posted: 0, engineers: 0, skipped: 1 }]);
+    expect(h.slack.posted()).toHaveLength(before);
+    expect(h.slack.posted().filter((c) => !c.args.thread_ts && textOf(c).includes('Daily work report · 2026-10-10'))).toHaveLength(1);
+    expect(h.slack.posted().some((c) => textOf(c).includes('Daily work report · 2026-10-11'))).toBe(false);
     expect(h.slack.posted().some((c) => textOf(c).includes('Daily work report · 2026-10-05'))).toBe(false);
-    expect(h.slack.posted().some((c) => textOf(c).includes('Daily work report · 2026-10-10'))).toBe(true);
   });
 
   it('lets only the engineer add problems to their own report, refusing others with an explanation and an audit row', async () => {

@@ -111,7 +111,9 @@ export async function loadFixture(db: Db): Promise<Record<string, number>> {
   await run('2026-10-08T08:30', '2026-10-08T11:00', '2026-10-08T10:30', 1);
   await run('2026-10-09T08:30', '2026-10-09T11:00', '2026-10-09T12:00', 0);
   await run('2026-10-31T08:30', '2026-10-31T11:00', null, 0);
-  // Visit orders in October: one on time with a notice in time and rated 5; one no-contact with one of two notices late.
+  // Visit orders in October: one arriving 5 minutes early (on time, in the target) with a notice in
+  // time and rated 5; one no-contact with one of two notices late. September: one 20 minutes late.
+  // Written without the punctuality column, so the review judges them from the timestamps.
   const visit = (key: string, v: Partial<typeof visitOrders.$inferInsert>) =>
     db.insert(visitOrders).values({
       key,
@@ -129,8 +131,8 @@ export async function loadFixture(db: Db): Promise<Record<string, number>> {
       updatedAt: sh('2026-10-13T12:00'),
       ...v,
     });
-  await visit('VO-1', { arrivedAt: sh('2026-10-13T09:55'), arrivalOffsetMinutes: -5, lateNotices: 1, lateNoticesFlagged: 0, confirmedAt: sh('2026-10-13T11:00'), rating: 5 });
+  await visit('VO-1', { windowStart: sh('2026-10-13T10:00'), windowEnd: sh('2026-10-13T12:00'), arrivedAt: sh('2026-10-13T09:55'), arrivalOffsetMinutes: -5, lateNotices: 1, lateNoticesFlagged: 0, confirmedAt: sh('2026-10-13T11:00'), rating: 5 });
   await visit('VO-2', { state: 'no_contact', createdAt: sh('2026-10-20T09:00'), leftNoteAt: sh('2026-10-21T10:00'), lateNotices: 2, lateNoticesFlagged: 1 });
-  await visit('VO-3', { createdAt: sh('2026-09-20T09:00'), arrivedAt: sh('2026-09-21T10:20'), arrivalOffsetMinutes: 20, confirmedAt: sh('2026-09-21T12:00'), rating: 3 });
+  await visit('VO-3', { createdAt: sh('2026-09-20T09:00'), windowStart: sh('2026-09-21T10:00'), windowEnd: sh('2026-09-21T12:00'), arrivedAt: sh('2026-09-21T10:20'), arrivalOffsetMinutes: 20, confirmedAt: sh('2026-09-21T12:00'), rating: 3 });
   return ids;
 }

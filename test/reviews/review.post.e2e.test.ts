@@ -110,6 +110,45 @@ describe(`monthly review end to end (${storeName})`, () => {
     expect(find('tickets', 'opened').slice(4)).toEqual(['4', '2', '2']);
     const text = textOf(reviewPostsIn(h, '2026-10')[0]!);
     expect(text).toContain(`${find('sla', 'resolution_compliance_pct')[4]}%`);
+
+    // The CSV's cells against the posted message itself (its text and blocks; "\n" is JSON-escaped).
+    const cells = (section: string, metric: string, key = '') => {
+      const row = csv.find((r) => r[1] === section && r[2] === metric && r[3] === key);
+      if (!row) throw new Error(`no CSV row ${section},${metric},${key}`);
+      return { value: row[4]!, previous: row[5]!, change: row[6]! };
+    };
+    const signed = (c: string, unit = '') => (c === '0' ? `±0${unit}` : c.startsWith('-') ? `−${c.slice(1)}${unit}` : `+${c}${unit}`);
+    const figure = (section: string, metric: string, unit = '', changeUnit = unit) => {
+      const c = cells(section, metric);
+      return c.change === '' ? `${c.value}${unit}` : `${c.value}${unit} (${signed(c.change, changeUnit)})`; // no change when last month is unknown
+    };
+    const v = (metric: string) => cells('visits', metric).value;
+    expect(text).toContain(`*Orders*\\n${figure('visits', 'orders')}`);
+    expect(text).toContain(`*Arrived on time*\\n${figure('visits', 'onTimePct', '%', 'pp')} · ${v('onTime')}/${v('arrived')}`);
+    expect(text).toContain(`*Arrived 5–10 min early (target)*\\n${figure('visits', 'arrivedInTargetPct', '%', 'pp')} · ${v('arrivedInTarget')}/${v('arrived')}`);
+    expect(text).toContain(`*Late notices given in time*\\n${figure('visits', 'lateNoticesInTimePct', '%', 'pp')} · ${v('lateNoticesInTime')}/${v('lateNotices')}`);
+    expect(text).toContain(`*Customer not reached*\\n${figure('visits', 'noContact')}`);
+    expect(text).toContain(`*Average rating*\\n${figure('visits', 'avgRating')} · ${v('rated')} rated`);
+    const pt = (metric: string) => cells('patrols', metric).value;
+    expect(text).toContain(`*Completed on time*\\n${figure('patrols', 'completionPct', '%', 'pp')} · ${pt('onTime')} of ${pt('runs')} runs (${pt('submitted')} submitted)`);
+    expect(text).toContain(`*Abnormal items*\\n${figure('patrols', 'abnormalItems')}`);
+    const faults = csv.filter((r) => r[1] === 'top_fault_categories');
+    expect(faults.map((r) => r[2])).toEqual(['rank_1', 'rank_2']);
+    const label: Record<string, string> = { network: 'Network', hardware: 'Hardware' };
+    expect(text).toContain(faults.map((r, i) => `${i + 1}. ${label[r[3]!]} — ${r[4]} (${signed(r[6]!)})`).join('\\n'));
+    const breachKeys = [...new Set(csv.filter((r) => r[1] === 'breaches').map((r) => r[3]!))];
+    expect(breachKeys).toEqual(['OPS-G', 'OPS-C']);
+    for (const key of breachKeys) {
+      const reason = cells('breaches', 'reason', key).value;
+      const kind = cells('breaches', 'reason_kind', key).value;
+      expect(text).toContain(kind === 'plan' ? `Reason (technical plan): ${reason}` : `Cause: ${reason}`);
+      expect(text).toContain(`• *${key}* `);
+    }
+    const extension = (metric: string) => cells('extensions', metric, 'OPS-G').value;
+    const committed = Date.parse(extension('committed_at')) / 1000;
+    expect(text).toContain(`• *OPS-G* ${extension('plan')} — agreed by ${extension('consented_by')} (${extension('consent_method')}), new time <!date^${committed}^`);
+    // And a few by hand, so a figure wrong in both places still fails.
+    expect([v('orders'), v('onTime'), v('arrivedInTarget'), pt('completionPct'), faults[0]![4]]).toEqual(['2', '1', '1', '33.3', '3']);
   });
 
   it('answers /review 2026-10 only to the asker, with a button to post it', async () => {

@@ -31,6 +31,9 @@ export interface MonthFigures {
     arrived: number;
     onTime: number;
     onTimePct: number | null;
+    /** Arrived 5–10 minutes before the agreed start (the handbook's target), of all arrivals. */
+    arrivedInTarget: number;
+    arrivedInTargetPct: number | null;
     lateNotices: number;
     lateNoticesInTime: number;
     lateNoticesInTimePct: number | null;
@@ -109,6 +112,8 @@ function monthFigures(
           arrived: visits.arrived[i],
           onTime: visits.onTime[i],
           onTimePct: rules.percent(visits.onTime[i], visits.arrived[i]),
+          arrivedInTarget: visits.inTarget[i],
+          arrivedInTargetPct: rules.percent(visits.inTarget[i], visits.arrived[i]),
           lateNotices: visits.lateNotices[i],
           lateNoticesInTime: visits.lateNoticesInTime[i],
           lateNoticesInTimePct: rules.percent(visits.lateNoticesInTime[i], visits.lateNotices[i]),
@@ -212,19 +217,37 @@ export function figureRows(review: Review): FigureRow[] {
     add('sla', 'extensions_after_breach', '', c.extensions.breachedBefore, p.extensions.breachedBefore);
   }
   if (c.visits && p.visits) {
-    for (const m of ['orders', 'arrived', 'onTime', 'onTimePct', 'lateNotices', 'lateNoticesInTime', 'lateNoticesInTimePct', 'noContact', 'rated', 'avgRating'] as const) {
+    for (const m of ['orders', 'arrived', 'onTime', 'onTimePct', 'arrivedInTarget', 'arrivedInTargetPct', 'lateNotices', 'lateNoticesInTime', 'lateNoticesInTimePct', 'noContact', 'rated', 'avgRating'] as const) {
       add('visits', m, '', c.visits[m], p.visits[m]);
     }
   }
   for (const m of ['runs', 'submitted', 'onTime', 'completionPct', 'abnormalItems'] as const) add('patrols', m, '', c.patrols[m], p.patrols[m]);
   review.topFaults.forEach((f, i) => add('top_fault_categories', `rank_${i + 1}`, f.category, f.count, p.faultCategories[f.category] ?? 0));
+  // The lists the post shows, one row per fact: the worst breaches with their reason, and the
+  // extensions agreed with the customer (a ticket extended twice gets keys OPS-1, OPS-1#2).
+  const once = (section: string, metric: string, key: string, value: number | string | null) => out.push({ section, metric, key, current: value, previous: null, change: null });
   for (const b of review.breaches) {
-    out.push({ section: 'breaches', metric: 'late_min', key: b.key, current: b.lateMinutes, previous: null, change: null });
+    once('breaches', 'late_min', b.key, b.lateMinutes);
+    once('breaches', 'still_open', b.key, b.resolvedAt ? 0 : 1);
+    once('breaches', 'reason_kind', b.key, b.plan ? 'plan' : b.cause ? 'cause' : 'none');
+    once('breaches', 'reason', b.key, b.plan ?? b.cause ?? '');
+    once('breaches', 'extended_after_breach', b.key, b.extendedAfterBreach ? 1 : 0);
   }
-  for (const d of review.days) out.push({ section: 'tickets_per_day', metric: 'opened', key: d.date, current: d.opened, previous: null, change: null });
+  const seen = new Map<string, number>();
+  for (const e of review.extensionList ?? []) {
+    const n = (seen.get(e.key) ?? 0) + 1;
+    seen.set(e.key, n);
+    const key = n === 1 ? e.key : `${e.key}#${n}`;
+    once('extensions', 'plan', key, e.plan);
+    once('extensions', 'committed_at', key, new Date(e.committedAt).toISOString());
+    once('extensions', 'consented_by', key, e.consentedBy);
+    once('extensions', 'consent_method', key, e.consentMethod);
+    once('extensions', 'after_breach', key, e.breachedBefore ? 1 : 0);
+  }
+  for (const d of review.days) once('tickets_per_day', 'opened', d.date, d.opened);
   for (const w of review.weeks) {
-    out.push({ section: 'sla_per_week', metric: 'response_compliance_pct', key: w.week, current: w.responsePct, previous: null, change: null });
-    out.push({ section: 'sla_per_week', metric: 'resolution_compliance_pct', key: w.week, current: w.resolutionPct, previous: null, change: null });
+    once('sla_per_week', 'response_compliance_pct', w.week, w.responsePct);
+    once('sla_per_week', 'resolution_compliance_pct', w.week, w.resolutionPct);
   }
   return out;
 }

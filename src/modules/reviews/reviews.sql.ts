@@ -260,6 +260,8 @@ export interface VisitDoc {
   orders: Pair;
   arrived: Pair;
   onTime: Pair;
+  /** Arrivals 5–10 minutes before the agreed start, both ends included: the handbook's target. */
+  inTarget: Pair;
   lateNotices: Pair;
   lateNoticesInTime: Pair;
   noContact: Pair;
@@ -268,8 +270,14 @@ export interface VisitDoc {
 }
 
 /**
- * Visit orders (the visits module's table): created in the month; arrivals on time (at or before
- * the agreed start) by arrival month; late notices given in time; no-contact; ratings by confirmation.
+ * Visit orders (the visits module's table): created in the month; arrivals on time and in the 5–10
+ * minutes early target by arrival month; late notices given in time; no-contact; ratings by confirmation.
+ *
+ * Punctuality is the visits module's own judgement (visits.rules arrivalPunctuality), read from the
+ * `punctuality` it records at check-in: on time is arriving at or before the agreed start to the
+ * millisecond (so 29 seconds late is late, though arrival_offset_minutes rounds it to 0), the
+ * target is 5–10 minutes early. A row without it (written by hand or before it was recorded) is
+ * judged the same way from arrived_at and window_start.
  */
 export async function visitFigures(db: Db, w: ReviewWindow): Promise<VisitDoc> {
   const month = (col: string) => `case when ${col} >= p.f and ${col} < p.t then 1 when ${col} >= p.pf and ${col} < p.f then 0 end`;
@@ -284,7 +292,8 @@ export async function visitFigures(db: Db, w: ReviewWindow): Promise<VisitDoc> {
       select json_build_object(
         'orders', ${sql.raw(two("cm = $M and state <> 'cancelled'"))},
         'arrived', ${sql.raw(two('am = $M'))},
-        'onTime', ${sql.raw(two('am = $M and arrival_offset_minutes <= 0'))},
+        'onTime', ${sql.raw(two(`am = $M and coalesce(punctuality in ('early', 'target', 'on_time'), arrived_at <= window_start)`))},
+        'inTarget', ${sql.raw(two(`am = $M and coalesce(punctuality = 'target', arrived_at between window_start - interval '10 minutes' and window_start - interval '5 minutes')`))},
         'lateNotices', ${sql.raw(two('cm = $M', 'late_notices'))},
         'lateNoticesInTime', ${sql.raw(two('cm = $M', 'greatest(late_notices - late_notices_flagged, 0)'))},
         'noContact', ${sql.raw(two("cm = $M and (state = 'no_contact' or left_note_at is not null)"))},

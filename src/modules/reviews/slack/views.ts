@@ -89,6 +89,7 @@ function visitsSection(review: Review, tr: Translate): KnownBlock[] {
     fields([
       `*${tr('review.visits.orders')}*\n${withChange(c.orders, p.orders)}`,
       `*${tr('review.visits.on_time')}*\n${withChange(c.onTimePct, p.onTimePct, '%', 'pp')} · ${c.onTime}/${c.arrived}`,
+      `*${tr('review.visits.in_target')}*\n${withChange(c.arrivedInTargetPct, p.arrivedInTargetPct, '%', 'pp')} · ${c.arrivedInTarget}/${c.arrived}`,
       `*${tr('review.visits.notices_in_time')}*\n${withChange(c.lateNoticesInTimePct, p.lateNoticesInTimePct, '%', 'pp')} · ${c.lateNoticesInTime}/${c.lateNotices}`,
       `*${tr('review.visits.no_contact')}*\n${withChange(c.noContact, p.noContact)}`,
       `*${tr('review.visits.rating')}*\n${withChange(c.avgRating, p.avgRating)} · ${tr('review.visits.rated', { count: c.rated })}`,
