@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     if (err instanceof EnvError || err instanceof ConfigError) die(err.message);
     throw err;
   }
-  const logger = createLogger();
+  const logger = createLogger({ level: env.logLevel });
   let release = () => {};
   if (!env.databaseUrl) {
     try {

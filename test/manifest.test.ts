@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
@@ -15,7 +15,7 @@ const SCHEMA_PATH = new URL('./fixtures/slack-manifest-schema/manifest.schema.1.
 const MANIFEST_PATH = new URL('../manifest.yml', import.meta.url);
 
 const PRODUCT_COMMANDS = ['/ticket', '/visit', '/oncall', '/patrol', '/change', '/kb', '/review'] as const;
-const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'files:write'];
+const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'files:write'];
 const ENDS_WITH_EVENTS_PATH = /^https:\/\/[^/\s]+(\/[^\s]*)?\/slack\/events$/;
 
 interface SlashCommand {
@@ -162,6 +162,25 @@ describe('manifest.yml', () => {
     expect(new Set(bot).size).toBe(bot.length);
     expect([...bot].sort()).toEqual([...BOT_SCOPES].sort());
     expect(manifest.oauth_config?.scopes?.user).toBeUndefined();
+  });
+
+  it('asks for a bot scope exactly when src/ calls a Web API method that needs it', () => {
+    const srcDir = new URL('../src/', import.meta.url);
+    const source = (readdirSync(srcDir, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(new URL(f, srcDir), 'utf8'))
+      .join('\n');
+    // The methods (as web-api spells the calls) that each scope grants; `commands` is for receiving.
+    const needs: Record<string, RegExp> = {
+      'chat:write': /\bchat\.(postMessage|update|postEphemeral)\(/,
+      'im:write': /\bconversations\.open\(/,
+      'files:write': /\bfilesUploadV2\(|\bfiles\.(getUploadURLExternal|completeUploadExternal)\(/,
+      'users:read': /\busers\.(info|list|lookupByEmail|getPresence|profile\.get)\(|\busersInfo\b/,
+    };
+    const bot = manifest.oauth_config?.scopes?.bot ?? [];
+    for (const [scope, calls] of Object.entries(needs)) {
+      expect({ scope, requested: bot.includes(scope) }).toEqual({ scope, requested: calls.test(source) });
+    }
   });
 
   describe('the validator can fail', () => {

@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<void> {
 
   const env = loadEnv();
   const config = loadConfig(env);
-  const logger = createLogger({ destination: process.stderr });
+  const logger = createLogger({ level: env.logLevel, destination: process.stderr });
   const { store, release } = await openCliStore(env);
   try {
     await store.migrate();

@@ -13,7 +13,12 @@ export interface Env {
   publicUrl: string;
   tzDefault: string | undefined;
   localeDefault: 'en' | 'zh-CN' | undefined;
+  logLevel: LogLevel;
 }
+
+/** pino's levels, most to least severe, and `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
@@ -41,6 +46,7 @@ const envSchema = z.object({
   PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: 'an http(s) URL such as https://ops.example.com' })),
   TZ_DEFAULT: optional(z.string().refine(isZone, 'an IANA time zone such as Asia/Shanghai')),
   LOCALE_DEFAULT: optional(z.enum(['en', 'zh-CN'], { message: 'en or zh-CN' })),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(', ')}` })),
 });
 
 /** A bad environment value: the message is one line naming the variable and what it expects. */
@@ -70,6 +76,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     tzDefault: e.TZ_DEFAULT,
     localeDefault: e.LOCALE_DEFAULT,
+    logLevel: e.LOG_LEVEL ?? 'info',
   };
 }
 

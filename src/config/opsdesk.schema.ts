@@ -57,6 +57,16 @@ function increasingClocks(times: string[], ctx: z.RefinementCtx): void {
     }
   }
 }
+/** A rotation's handover escalation comes after its reminder (both minutes after the thread opens). */
+function escalateAfterReminder(r: { ack_reminder_after: number; ack_escalate_after: number }, ctx: z.RefinementCtx): void {
+  if (r.ack_escalate_after <= r.ack_reminder_after) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ack_escalate_after'],
+      message: `must be longer than ack_reminder_after (escalation after ${r.ack_escalate_after} min, reminder after ${r.ack_reminder_after} min): the reminder comes first`,
+    });
+  }
+}
 const realDate = (v: string) => {
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
@@ -123,7 +133,7 @@ export const opsdeskSchema = z.strictObject({
             ack_reminder_after: duration.default(15),
             ack_escalate_after: duration.default(30),
             page_timeout: duration.default(5),
-          }),
+          }).superRefine(escalateAfterReminder),
         )
         .superRefine(uniqueNames)
         .default([]),
@@ -162,10 +172,14 @@ export const opsdeskSchema = z.strictObject({
       long_delay: duration.default(12 * 60),
     })
     .default({ accept_timeout: 30, max_call_attempts: 3, signoff_ttl: 7 * 1440, long_delay: 12 * 60 }),
-  /** The daily work report (工作报告); `calendar` names the working days it and the review count. */
+  /**
+   * The daily work report (工作报告); `calendar` names the working days it and the review count. The
+   * default fires every day: the job itself skips days the calendar says are off, so make-up
+   * Saturdays (调休) get their report.
+   */
   reports: z
-    .strictObject({ daily_schedule: cron.default('0 18 * * 1-5'), calendar: z.string().optional() })
-    .default({ daily_schedule: '0 18 * * 1-5' }),
+    .strictObject({ daily_schedule: cron.default('0 18 * * *'), calendar: z.string().optional() })
+    .default({ daily_schedule: '0 18 * * *' }),
 });
 
 export type OpsdeskFile = z.infer<typeof opsdeskSchema>;

@@ -7,6 +7,7 @@ import { storeName, usingPostgres } from '../support/db.js';
 import { runCli, startCliBench, type CliBench } from '../support/cli.js';
 import type { FakeSlack } from '../support/fake-slack.js';
 import { baseConfigYaml, SUPPORT } from '../support/harness.js';
+import { TICKET_STATES } from '../../src/modules/tickets/tickets.rules.js';
 
 describe(`opsdesk command line (${storeName})`, () => {
   let bench: CliBench;
@@ -32,11 +33,15 @@ describe(`opsdesk command line (${storeName})`, () => {
     const lines = csv.stdout.trim().split('\r\n');
     expect(lines).toHaveLength(9);
     expect(lines[0]).toMatch(/^key,created_at,customer/);
+    // "tickets in every state": each state of the state machine appears in the state column.
+    const stateColumn = lines[0]!.split(',').indexOf('state');
+    const states = lines.slice(1).map((l) => l.split(',')[stateColumn]);
+    expect([...new Set(states)].sort()).toEqual([...TICKET_STATES].sort());
     expect(csv.stdout).toContain('138****5678');
     expect(csv.stdout).not.toContain('13812345678');
     const audit = await runCli(['export', 'audit', '--month', '2099-01'], env);
     expect(audit.stdout.trim().split('\r\n')).toHaveLength(1); // header only: nothing happened that month
-  });
+  }, 60_000); // four processes, each starting tsx and opening the store
 
   it('runs a job as of a given time, and running it again for the same time changes nothing', async () => {
     const first = await runCli(['job', 'ticket-autoclose', '--at', '2099-01-01T00:00:00Z'], env);

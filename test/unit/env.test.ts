@@ -34,6 +34,7 @@ describe('loadEnv', () => {
     expect(env.tzDefault).toBeUndefined();
     expect(env.localeDefault).toBeUndefined();
     expect(env.slackBotToken).toBeUndefined();
+    expect(env.logLevel).toBe('info');
   });
 
   it('derives PUBLIC_URL from PORT when PUBLIC_URL is unset', () => {
@@ -82,6 +83,7 @@ describe('loadEnv', () => {
       SLACK_SIGNING_SECRET: '',
       SLACK_APP_TOKEN: '',
       OPSDESK_CONFIG: '',
+      LOG_LEVEL: '',
     });
     expect(env.port).toBe(3000);
     expect(env.dataDir).toBe('./data');
@@ -93,6 +95,19 @@ describe('loadEnv', () => {
     expect(env.slackSigningSecret).toBeUndefined();
     expect(env.slackAppToken).toBeUndefined();
     expect(env.configPath).toBeUndefined();
+    expect(env.logLevel).toBe('info');
+  });
+
+  it('accepts every pino level for LOG_LEVEL, and silent', () => {
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) {
+      expect(loadEnv({ LOG_LEVEL: level }).logLevel).toBe(level);
+    }
+  });
+
+  it('refuses an unknown LOG_LEVEL with one line listing the pino levels', () => {
+    const message = envErrorOf(() => loadEnv({ LOG_LEVEL: 'verbose' }), 'LOG_LEVEL');
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) expect(message).toContain(level);
+    envErrorOf(() => loadEnv({ LOG_LEVEL: 'INFO' }), 'LOG_LEVEL'); // pino's levels are lower case
   });
 
   it('refuses a malformed DATABASE_URL with one line saying a connection string is expected', () => {

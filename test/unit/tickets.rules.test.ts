@@ -11,7 +11,12 @@ import {
   nextState,
   parseTicketKey,
   ticketKey,
+  TICKET_LIMITS,
   TICKET_STATES,
+  validateCancelReason,
+  validateConsent,
+  validateRemoteStep,
+  validateResolution,
   validateTicketDraft,
   type TicketAction,
   type TicketDraft,
@@ -254,9 +259,28 @@ describe('validateTicketDraft', () => {
     expect(check({ description: 'd'.repeat(3001) })).toEqual({ description: { key: 'error.too_long', params: { max: 3000 } } });
   });
 
+  it.each([
+    ['site', 'site', 150],
+    ['callerName', 'caller_name', 60],
+    ['product', 'product', 75],
+    ['newCustomerName', 'new_customer', 100],
+  ] as const)('accepts a %s at its limit and refuses one character more', (draftField, formField, max) => {
+    expect(TICKET_LIMITS).toMatchObject({ [draftField === 'newCustomerName' ? 'customerName' : draftField]: max });
+    expect(check({ [draftField]: '店'.repeat(max) })).toEqual({});
+    expect(check({ [draftField]: '店'.repeat(max + 1) })).toEqual({ [formField]: { key: 'error.too_long', params: { max } } });
+  });
+
   it('refuses a bad phone number', () => {
     expect(check({ callerPhone: '138-1234-567a' })).toEqual({ caller_phone: { key: 'error.phone_invalid' } });
     expect(check({ callerPhone: '123' })).toEqual({ caller_phone: { key: 'error.phone_invalid' } });
+  });
+
+  it('refuses a phone longer than 30 characters even when its digits make a number', () => {
+    const spaced = '1 3 8 1 2 3 4 5 6 7 8'; // 21 characters, a valid mobile
+    expect(check({ callerPhone: spaced })).toEqual({});
+    const padded = `${spaced}${' '.repeat(9)}-`; // 31 characters, still only digits, spaces and a dash
+    expect(isPhone(padded)).toBe(true);
+    expect(check({ callerPhone: padded })).toEqual({ caller_phone: { key: 'error.too_long', params: { max: 30 } } });
   });
 
   it('accepts a draft with no phone at all', () => {
@@ -313,5 +337,79 @@ describe('validateTicketDraft', () => {
       category: { key: 'error.category_required' },
       expected: { key: 'error.expected_in_past' },
     });
+  });
+});
+
+/** A text of `n` characters, Chinese and outside the BMP mixed, so limits count characters, not bytes or UTF-16 units. */
+const chars = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 ? '因' : '𠮷')).join('');
+
+describe('validateResolution', () => {
+  const CATEGORIES = ['network', 'printer'];
+  const good = { cause: 'Spooler hung', fix: 'Restarted the spooler', faultCategory: 'printer' };
+  const check = (patch: Partial<typeof good>) => validateResolution({ ...good, ...patch }, CATEGORIES);
+
+  it('accepts cause, fix and a configured fault category', () => {
+    expect(check({})).toEqual({});
+  });
+
+  it('requires cause and fix, blank counting as missing, and a configured category', () => {
+    expect(check({ cause: ' ', fix: '', faultCategory: 'plumbing' })).toEqual({
+      cause: { key: 'error.required' },
+      fix: { key: 'error.required' },
+      fault_category: { key: 'error.required' },
+    });
+  });
+
+  it('accepts a cause of 1000 and a fix of 2000 characters and refuses one more', () => {
+    expect(check({ cause: chars(1000), fix: chars(2000) })).toEqual({});
+    expect(check({ cause: chars(1001), fix: chars(2001) })).toEqual({
+      cause: { key: 'error.too_long', params: { max: 1000 } },
+      fix: { key: 'error.too_long', params: { max: 2000 } },
+    });
+  });
+});
+
+describe('validateCancelReason', () => {
+  it('requires a reason of at most 500 characters', () => {
+    expect(validateCancelReason('Duplicate')).toEqual({});
+    expect(validateCancelReason(chars(500))).toEqual({});
+    expect(validateCancelReason('  ')).toEqual({ reason: { key: 'error.required' } });
+    expect(validateCancelReason(chars(501))).toEqual({ reason: { key: 'error.too_long', params: { max: 500 } } });
+  });
+});
+
+describe('validateRemoteStep', () => {
+  it('requires a step and a result of at most 1000 characters each', () => {
+    expect(validateRemoteStep({ step: chars(1000), result: chars(1000) })).toEqual({});
+    expect(validateRemoteStep({ step: '', result: ' ' })).toEqual({ step: { key: 'error.required' }, result: { key: 'error.required' } });
+    expect(validateRemoteStep({ step: chars(1001), result: chars(1001) })).toEqual({
+      step: { key: 'error.too_long', params: { max: 1000 } },
+      result: { key: 'error.too_long', params: { max: 1000 } },
+    });
+  });
+});
+
+describe('validateConsent', () => {
+  const NOW = new Date('2026-05-12T10:00:00+08:00');
+  const good = { consentedBy: '王经理', method: 'phone', consentedAt: NOW };
+  const check = (patch: Partial<typeof good>) => validateConsent({ ...good, ...patch }, NOW);
+
+  it('accepts who agreed, a known method and a time up to a minute ahead (clock skew)', () => {
+    expect(check({})).toEqual({});
+    for (const method of ['phone', 'chat', 'email', 'on_site']) expect(check({ method })).toEqual({});
+    expect(check({ consentedAt: new Date(NOW.getTime() + 60_000) })).toEqual({});
+  });
+
+  it('refuses a blank name, an unknown method and a time in the future', () => {
+    expect(check({ consentedBy: ' ', method: 'telepathy', consentedAt: new Date(NOW.getTime() + 60_001) })).toEqual({
+      consented_by: { key: 'error.required' },
+      consent_method: { key: 'error.required' },
+      consented_at: { key: 'error.consent_in_future' },
+    });
+  });
+
+  it('accepts a name of 60 characters and refuses 61', () => {
+    expect(check({ consentedBy: chars(60) })).toEqual({});
+    expect(check({ consentedBy: chars(61) })).toEqual({ consented_by: { key: 'error.too_long', params: { max: 60 } } });
   });
 });

@@ -103,12 +103,17 @@ export const TICKET_LIMITS = {
   site: 150,
   callerName: 60,
   product: 75,
+  callerPhone: 30,
   reason: 500,
   cause: 1000,
   fix: 2000,
   step: 1000,
   result: 1000,
+  consentedBy: 60,
 } as const;
+
+/** How a customer may give consent to a remote session (the consent form's choices). */
+export const CONSENT_METHODS = ['phone', 'chat', 'email', 'on_site'] as const;
 
 export const PRIORITY_ORDER: Record<Priority, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 
@@ -128,6 +133,18 @@ export interface TicketDraft {
 }
 
 export type FieldProblem = { key: MessageKey; params?: Record<string, string | number> };
+export type FieldProblems = Record<string, FieldProblem>;
+
+/** Adds `error.too_long` for `field` when `value` has more than `max` characters (code points, as Slack counts them). */
+function checkLength(problems: FieldProblems, field: string, value: string | undefined, max: number): void {
+  if (value !== undefined && [...value].length > max) problems[field] = { key: 'error.too_long', params: { max } };
+}
+
+/** A required text: blank is `error.required`, too long is `error.too_long`. */
+function checkRequiredText(problems: FieldProblems, field: string, value: string | undefined, max: number): void {
+  if (!value?.trim()) problems[field] = { key: 'error.required' };
+  else checkLength(problems, field, value, max);
+}
 
 /**
  * Checks a draft; returns the problems by field (empty when it may be saved). Field names match
@@ -138,11 +155,9 @@ export function validateTicketDraft(
   now: Date,
   categories: readonly string[],
   isPhone: (text: string) => boolean,
-): Record<string, FieldProblem> {
-  const problems: Record<string, FieldProblem> = {};
-  const tooLong = (field: string, value: string | undefined, max: number) => {
-    if (value !== undefined && [...value].length > max) problems[field] = { key: 'error.too_long', params: { max } };
-  };
+): FieldProblems {
+  const problems: FieldProblems = {};
+  const tooLong = (field: string, value: string | undefined, max: number) => checkLength(problems, field, value, max);
   if (draft.customerId === undefined && !draft.newCustomerName?.trim()) {
     problems.customer = { key: 'error.customer_required' };
   }
@@ -153,9 +168,43 @@ export function validateTicketDraft(
   tooLong('site', draft.site, TICKET_LIMITS.site);
   tooLong('caller_name', draft.callerName, TICKET_LIMITS.callerName);
   tooLong('product', draft.product, TICKET_LIMITS.product);
-  if (draft.callerPhone?.trim() && !isPhone(draft.callerPhone)) problems.caller_phone = { key: 'error.phone_invalid' };
+  tooLong('caller_phone', draft.callerPhone, TICKET_LIMITS.callerPhone);
+  if (!problems.caller_phone && draft.callerPhone?.trim() && !isPhone(draft.callerPhone)) problems.caller_phone = { key: 'error.phone_invalid' };
   if (!draft.priority || !['P1', 'P2', 'P3', 'P4'].includes(draft.priority)) problems.priority = { key: 'error.priority_required' };
   if (!draft.category || !categories.includes(draft.category)) problems.category = { key: 'error.category_required' };
   if (draft.expectedAt && draft.expectedAt.getTime() <= now.getTime()) problems.expected = { key: 'error.expected_in_past' };
+  return problems;
+}
+
+/** Checks the Resolve form: cause, fix and a configured fault category, within their limits. */
+export function validateResolution(r: { cause: string; fix: string; faultCategory: string }, categories: readonly string[]): FieldProblems {
+  const problems: FieldProblems = {};
+  checkRequiredText(problems, 'cause', r.cause, TICKET_LIMITS.cause);
+  checkRequiredText(problems, 'fix', r.fix, TICKET_LIMITS.fix);
+  if (!categories.includes(r.faultCategory)) problems.fault_category = { key: 'error.required' };
+  return problems;
+}
+
+/** Checks the Cancel form: a reason within its limit. */
+export function validateCancelReason(reason: string): FieldProblems {
+  const problems: FieldProblems = {};
+  checkRequiredText(problems, 'reason', reason, TICKET_LIMITS.reason);
+  return problems;
+}
+
+/** Checks one remote step: what was done and its result, within their limits. */
+export function validateRemoteStep(s: { step: string; result: string }): FieldProblems {
+  const problems: FieldProblems = {};
+  checkRequiredText(problems, 'step', s.step, TICKET_LIMITS.step);
+  checkRequiredText(problems, 'result', s.result, TICKET_LIMITS.result);
+  return problems;
+}
+
+/** Checks the consent form: who agreed (within its limit), a known method, and not in the future (a minute of clock skew allowed). */
+export function validateConsent(c: { consentedBy: string; method: string; consentedAt: Date }, now: Date): FieldProblems {
+  const problems: FieldProblems = {};
+  checkRequiredText(problems, 'consented_by', c.consentedBy, TICKET_LIMITS.consentedBy);
+  if (!(CONSENT_METHODS as readonly string[]).includes(c.method)) problems.consent_method = { key: 'error.required' };
+  if (c.consentedAt.getTime() > now.getTime() + 60_000) problems.consented_at = { key: 'error.consent_in_future' };
   return problems;
 }

@@ -7,6 +7,7 @@ import type { Clock } from '../../platform/clock.js';
 import { nextSeq } from '../../platform/counters.js';
 import type { Db } from '../../platform/db.js';
 import { DomainError, ValidationError } from '../../platform/errors.js';
+import type { MessageKey } from '../../platform/i18n.js';
 import { canDispatch, rolesOf } from '../../platform/roles.js';
 import { ALWAYS, type Calendar } from '../sla/calendar.rules.js';
 import * as sla from '../sla/sla.rules.js';
@@ -18,7 +19,12 @@ import {
   canStart,
   nextState,
   ticketKey,
+  validateCancelReason,
+  validateConsent,
+  validateRemoteStep,
+  validateResolution,
   validateTicketDraft,
+  type FieldProblems,
   type TicketAction,
   type TicketDraft,
   type TicketState,
@@ -165,11 +171,7 @@ export function resolveTicket(
   resolution: { cause: string; fix: string; faultCategory: string },
   version?: number,
 ) {
-  const problems: Record<string, { key: 'error.required' }> = {};
-  if (!resolution.cause.trim()) problems.cause = { key: 'error.required' };
-  if (!resolution.fix.trim()) problems.fix = { key: 'error.required' };
-  if (!deps.config.tickets.categories.includes(resolution.faultCategory)) problems.fault_category = { key: 'error.required' };
-  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  throwIfProblems(validateResolution(resolution, deps.config.tickets.categories));
   return transition(deps, ticketId, actor, 'resolve', version, () => ({
     patch: {
       cause: resolution.cause.trim(),
@@ -190,7 +192,7 @@ export function reopenTicket(deps: TicketDeps, ticketId: number, actor: string, 
 }
 
 export function cancelTicket(deps: TicketDeps, ticketId: number, actor: string, reason: string, version?: number) {
-  if (!reason.trim()) throw new ValidationError({ reason: { key: 'error.required' } });
+  throwIfProblems(validateCancelReason(reason));
   return transition(deps, ticketId, actor, 'cancel', version, () => ({ patch: { cancelReason: reason.trim(), cancelledAt: deps.clock.now() }, note: reason.trim() }));
 }
 
@@ -212,19 +214,19 @@ export async function autoCloseResolved(deps: TicketDeps, now: Date, batch = 200
   return closed;
 }
 
-/** Records the customer's consent to a remote session (before any remote step). */
+/**
+ * Records the customer's consent to a remote session (before any remote step). `requestKey` (the
+ * form's view id) makes a repeated delivery of the same submission change nothing.
+ */
 export async function recordRemoteConsent(
   deps: TicketDeps,
   ticketId: number,
   actor: string,
   consent: { consentedBy: string; method: string; consentedAt: Date },
+  opts: { requestKey?: string } = {},
 ): Promise<void> {
   const now = deps.clock.now();
-  const problems: Record<string, { key: 'error.required' | 'error.consent_in_future' }> = {};
-  if (!consent.consentedBy.trim()) problems.consented_by = { key: 'error.required' };
-  if (!consent.method.trim()) problems.consent_method = { key: 'error.required' };
-  if (consent.consentedAt.getTime() > now.getTime() + 60_000) problems.consented_at = { key: 'error.consent_in_future' };
-  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  throwIfProblems(validateConsent(consent, now));
   await transition(deps, ticketId, actor, 'remote_step', undefined, async (_t, tx) => {
     await store.insertConsent(tx, {
       ticketId,
@@ -235,27 +237,31 @@ export async function recordRemoteConsent(
       recordedAt: now,
     });
     return { patch: {}, note: consent.consentedBy.trim(), kind: 'remote_consent' };
-  });
+  }, opts.requestKey);
 }
 
-/** Logs one remote-troubleshooting step and its result; refused without a recorded consent. */
-export async function logRemoteStep(deps: TicketDeps, ticketId: number, actor: string, step: { step: string; result: string }) {
-  const problems: Record<string, { key: 'error.required' }> = {};
-  if (!step.step.trim()) problems.step = { key: 'error.required' };
-  if (!step.result.trim()) problems.result = { key: 'error.required' };
-  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+/**
+ * Logs one remote-troubleshooting step and its result; refused without a recorded consent.
+ * `requestKey` (the form's view id) makes a repeated delivery of the same submission change nothing.
+ */
+export async function logRemoteStep(deps: TicketDeps, ticketId: number, actor: string, step: { step: string; result: string }, opts: { requestKey?: string } = {}) {
+  throwIfProblems(validateRemoteStep(step));
   return transition(deps, ticketId, actor, 'remote_step', undefined, async (t, tx) => {
     const consent = await store.latestConsent(tx, t.id);
     if (!consent) throw new DomainError('refused', 'ticket.consent_first', { key: t.key });
     await store.insertRemoteStep(tx, { ticketId: t.id, consentId: consent.id, step: step.step.trim(), result: step.result.trim(), actor, at: deps.clock.now() });
     return { patch: {}, note: `${step.step.trim()} → ${step.result.trim()}` };
-  });
+  }, opts.requestKey);
 }
 
 /** The actor recorded for what opsdesk does by itself (auto-close, scheduled jobs). */
 export const SYSTEM_ACTOR = 'opsdesk';
 
-/** Who may take an action on a ticket: dispatch roles always; the assignee for work on it. */
+/**
+ * Who may take an action on a ticket: dispatch roles always; any engineer may take a new ticket or
+ * reopen a resolved one (the customer's objection reaches whoever answers the phone); the assignee
+ * does the rest of the work on it.
+ */
 function mayAct(config: Config, ticket: Ticket, actor: string, action: TicketAction): boolean {
   if (actor === SYSTEM_ACTOR || canDispatch(config.roles, actor)) return true;
   const isEngineer = rolesOf(config.roles, actor).has('engineer');
@@ -269,6 +275,13 @@ function mayAct(config: Config, ticket: Ticket, actor: string, action: TicketAct
       return isEngineer && ticket.assignee === actor;
   }
 }
+
+/** The refusal that names who may do it, for the actions whose rule is not "the assignee". */
+const REFUSAL: Partial<Record<TicketAction, MessageKey>> = {
+  assign: 'ticket.not_allowed_dispatch',
+  take: 'ticket.not_allowed_team',
+  reopen: 'ticket.not_allowed_team',
+};
 
 /**
  * The checks every change passes, in order: a stale message, the state, the actor's role. Returns
@@ -284,7 +297,7 @@ export function checkAction(config: Config, t: Ticket, actor: string, action: Ti
     return new DomainError('conflict', done ? 'ticket.already_done' : 'ticket.stale', { key: t.key, state: t.state });
   }
   if (!canStart(action, t.state)) return new DomainError('invalid', 'ticket.invalid_transition', { key: t.key, state: t.state, action });
-  if (!mayAct(config, t, actor, action)) return new DomainError('refused', 'ticket.not_allowed', { key: t.key, action });
+  if (!mayAct(config, t, actor, action)) return new DomainError('refused', REFUSAL[action] ?? 'ticket.not_allowed', { key: t.key, action });
   return undefined;
 }
 
@@ -303,14 +316,32 @@ export async function prepareAction(deps: TicketDeps, ticketId: number, actor: s
   return t;
 }
 
-/** The caller's full phone number: only for the assignee (or dispatch roles), and every read is audited. */
+/**
+ * Who may read a caller's full phone number: the assignee, and supervisors and dispatchers (who may
+ * do everything the assignee may, as for visit orders). Everyone else sees it masked.
+ */
+export function mayReadPhone(config: Config, ticket: Pick<Ticket, 'assignee'>, actor: string): boolean {
+  return ticket.assignee === actor || canDispatch(config.roles, actor);
+}
+
+/** The caller's full phone number (Show phone): refused unless `mayReadPhone`; every attempt is audited. */
 export async function revealPhone(deps: TicketDeps, ticketId: number, actor: string): Promise<{ ticket: TicketWithCustomer; phone: string }> {
   const t = await store.getTicket(deps.db, ticketId);
   if (!t?.callerPhone) throw new DomainError('not_found', 'ticket.no_phone', { key: t?.key ?? String(ticketId) });
-  const allowed = t.assignee === actor || canDispatch(deps.config.roles, actor);
+  const allowed = mayReadPhone(deps.config, t, actor);
   await audit(deps.db, { at: deps.clock.now(), actor, action: 'customer.phone.read', subject: `ticket:${t.id}`, outcome: allowed ? 'ok' : 'refused' });
   if (!allowed) throw new DomainError('refused', 'ticket.phone_assignee_only', { key: t.key });
   return { ticket: t, phone: t.callerPhone };
+}
+
+/**
+ * The full phone for `/ticket OPS-…` details: given (and the read audited) only when
+ * `mayReadPhone`; undefined means show it masked, which is not a read and not audited.
+ */
+export async function phoneForDetails(deps: TicketDeps, ticket: Ticket, actor: string): Promise<string | undefined> {
+  if (!ticket.callerPhone || !mayReadPhone(deps.config, ticket, actor)) return undefined;
+  await audit(deps.db, { at: deps.clock.now(), actor, action: 'customer.phone.read', subject: `ticket:${ticket.id}`, outcome: 'ok' });
+  return ticket.callerPhone;
 }
 
 /** Other modules' checks; a refusal comes back as the error to raise (audited like the others). */
@@ -335,6 +366,8 @@ interface Step {
 /**
  * The one path every ticket change takes: lock the row, refuse stale clicks, check the state and
  * the actor's role, apply, record the event and queue the Slack messages — all in one transaction.
+ * With a `requestKey` (kept in the event's data) a change already recorded under that key is not
+ * made again: the ticket is returned as it is, nothing is written or sent.
  */
 async function transition(
   deps: TicketDeps,
@@ -343,14 +376,21 @@ async function transition(
   action: TicketAction,
   version: number | undefined,
   apply: (ticket: Ticket, tx: Db) => Step | Promise<Step>,
+  requestKey?: string,
 ): Promise<TicketWithCustomer> {
   const { db, clock, config } = deps;
   const now = clock.now();
   let refusal: DomainError | undefined;
+  let repeated = false;
   try {
     const result = await db.transaction(async (tx) => {
       const t = await store.lockTicket(tx, ticketId);
       if (!t) throw new DomainError('not_found', 'ticket.not_found', { key: String(ticketId) });
+      // Checked under the row lock, before the state: the first delivery may have moved the state on.
+      if (requestKey && (await store.hasEventWithRequestKey(tx, t.id, requestKey))) {
+        repeated = true;
+        return (await store.getTicket(tx, t.id))!;
+      }
       refusal = checkAction(config, t, actor, action, version);
       if (refusal) throw refusal;
       refusal = await runGuards(deps, tx, t, action, actor);
@@ -369,13 +409,13 @@ async function transition(
         fromState: t.state,
         toState: to,
         note: step.note ?? null,
-        data: step.assignee ? { assignee: step.assignee } : null,
+        data: step.assignee || requestKey ? { ...(step.assignee ? { assignee: step.assignee } : {}), ...(requestKey ? { requestKey } : {}) } : null,
       });
       const updated = (await store.getTicket(tx, t.id))!;
       await deps.notify.changed(tx, updated, { action: step.kind ?? action, actor, from: t.state, to, note: step.note, assignee: step.assignee });
       return updated;
     });
-    deps.queued();
+    if (!repeated) deps.queued();
     return result;
   } catch (err) {
     if (refusal && err === refusal && refusal.kind === 'refused') {
@@ -386,6 +426,10 @@ async function transition(
 }
 
 const clean = (text: string | undefined) => (text?.trim() ? text.trim() : null);
+
+function throwIfProblems(problems: FieldProblems): void {
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+}
 
 /** The calendar a target runs on (config validation guarantees the name exists). */
 export function calendarOf(deps: Pick<TicketDeps, 'calendars'>, name: string): Calendar {

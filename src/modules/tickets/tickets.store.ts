@@ -63,6 +63,16 @@ export async function insertEvent(tx: Db, event: typeof ticketEvents.$inferInser
   await tx.insert(ticketEvents).values(event);
 }
 
+/** True when a change submitted under `requestKey` (a form's view id) was already recorded on the ticket. */
+export async function hasEventWithRequestKey(db: Db, ticketId: number, requestKey: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: ticketEvents.id })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticketId), sql`${ticketEvents.data} ->> 'requestKey' = ${requestKey}`))
+    .limit(1);
+  return row !== undefined;
+}
+
 export async function listTicketEvents(db: Db, ticketId: number): Promise<TicketEvent[]> {
   return db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
 }

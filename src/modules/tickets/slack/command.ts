@@ -1,12 +1,11 @@
 // `/ticket`: the form, `list`, `mine`, `OPS-2026-12` and `help`.
-import { audit } from '../../../platform/audit.js';
 import type { Translate } from '../../../platform/i18n.js';
 import type { BoltApp } from '../../../slack/app.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { writeMetadata } from '../../../slack/metadata.js';
 import { reportError, tellUser, type ReplyTarget } from '../../../slack/responses.js';
-import { canDispatch } from '../../../platform/roles.js';
 import { parseTicketKey } from '../tickets.rules.js';
+import { phoneForDetails } from '../tickets.service.js';
 import * as store from '../tickets.store.js';
 import * as views from './views.js';
 import { listExtensions } from '../../sla/sla.store.js';
@@ -48,17 +47,14 @@ export function registerTicketCommand(app: BoltApp, deps: ListenerDeps): void {
   });
 }
 
-/** Details with the timeline; the full phone number only for the assignee, and that read is audited. */
+/** Details with the timeline; the full phone only for whom `mayReadPhone` allows, and that read is audited. */
 async function showDetails(deps: ListenerDeps, tr: Translate, key: string, user: string, target: ReplyTarget): Promise<void> {
   const { db } = deps;
   const ticket = await store.getTicketByKey(db, key);
   if (!ticket) return tellUser(target, tr('ticket.not_found', { key }));
   const [events, steps, extensions] = await Promise.all([store.listTicketEvents(db, ticket.id), store.listRemoteSteps(db, ticket.id), listExtensions(db, ticket.id)]);
-  const showPhone = !!ticket.callerPhone && (ticket.assignee === user || canDispatch(deps.config.roles, user));
-  if (showPhone) {
-    await audit(db, { at: deps.tickets.clock.now(), actor: user, action: 'customer.phone.read', subject: `ticket:${ticket.id}`, outcome: 'ok' });
-  }
-  const blocks = views.ticketDetails(ticket, events, steps, tr, showPhone ? ticket.callerPhone! : undefined);
+  const fullPhone = await phoneForDetails(deps.tickets, ticket, user);
+  const blocks = views.ticketDetails(ticket, events, steps, tr, fullPhone);
   blocks.splice(blocks.length - 2, 0, ...slaExplanation(ticket, deps.config, extensions, tr));
   await tellUser(target, `${ticket.key} ${ticket.title}`, blocks);
 }

@@ -9,7 +9,15 @@ import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../sl
 import { ViewState } from '../../../slack/view-state.js';
 import { searchCustomers } from '../../customers/customers.store.js';
 import { normalizePhone } from '../../customers/phone.rules.js';
-import { validateTicketDraft, type TicketAction, type TicketDraft } from '../tickets.rules.js';
+import {
+  validateCancelReason,
+  validateRemoteStep,
+  validateResolution,
+  validateTicketDraft,
+  type FieldProblems,
+  type TicketAction,
+  type TicketDraft,
+} from '../tickets.rules.js';
 import * as service from '../tickets.service.js';
 import { latestConsent } from '../tickets.store.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
@@ -62,7 +70,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
     const problems = validateTicketDraft(draft, deps.tickets.clock.now(), deps.config.tickets.categories, (p) => normalizePhone(p) !== undefined);
     const tr = await deps.trFor(body.user.id);
     if (Object.keys(problems).length > 0) {
-      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(problems).map(([f, p]) => [f, tr(p.key, p.params)])) });
+      await ack({ response_action: 'errors', errors: fieldErrors(problems, tr) });
       return;
     }
     await ack();
@@ -142,36 +150,61 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
     }
   });
 
-  /** A modal submission: field errors go back into the modal, anything else to the user. */
-  const submission = (callbackId: string, run: (s: ViewState, meta: z.infer<typeof actionMeta>, user: string) => Promise<unknown>, precheck?: (s: ViewState, tr: Translate) => Record<string, string> | undefined) => {
+  /**
+   * A modal submission: the form's rules run before the ack, so their problems go back into the
+   * modal as field errors and nothing is written; anything else goes to the user.
+   */
+  const submission = <F>(
+    callbackId: string,
+    read: (s: ViewState) => F,
+    check: (form: F) => FieldProblems,
+    run: (form: F, meta: z.infer<typeof actionMeta>, user: string, viewId: string) => Promise<unknown>,
+  ) => {
     app.view(callbackId, async ({ ack, view, body, client }) => {
-      const s = new ViewState(view.state.values as never);
+      const form = read(new ViewState(view.state.values as never));
       const tr = await deps.trFor(body.user.id);
-      const errors = precheck?.(s, tr);
-      if (errors && Object.keys(errors).length > 0) {
-        await ack({ response_action: 'errors', errors });
+      const problems = check(form);
+      if (Object.keys(problems).length > 0) {
+        await ack({ response_action: 'errors', errors: fieldErrors(problems, tr) });
         return;
       }
       await ack();
       const meta = readMetadata(actionMeta, view.private_metadata);
       const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
       try {
-        await run(s, meta, body.user.id);
+        await run(form, meta, body.user.id, view.id);
       } catch (err) {
         await reportError(err, target, tr, logger);
       }
     });
   };
-  const required = (...blocks: string[]) => (s: ViewState, tr: Translate) =>
-    Object.fromEntries(blocks.filter((b) => !s.text(b) && !s.selected(b) && !s.user(b)).map((b) => [b, tr('error.required')]));
 
-  submission(TICKET_VIEWS.assign, (s, m, user) => service.assignTicket(deps.tickets, m.id, user, s.user(FORM.assignee)!, m.v), required(FORM.assignee));
-  submission(TICKET_VIEWS.resolve, (s, m, user) =>
-    service.resolveTicket(deps.tickets, m.id, user, { cause: s.text(FORM.cause) ?? '', fix: s.text(FORM.fix) ?? '', faultCategory: s.selected(FORM.faultCategory) ?? '' }, m.v),
-    required(FORM.cause, FORM.fix, FORM.faultCategory),
+  submission(
+    TICKET_VIEWS.assign,
+    (s) => s.user(FORM.assignee),
+    (assignee): FieldProblems => (assignee ? {} : { [FORM.assignee]: { key: 'error.required' } }),
+    (assignee, m, user) => service.assignTicket(deps.tickets, m.id, user, assignee!, m.v),
   );
-  submission(TICKET_VIEWS.cancel, (s, m, user) => service.cancelTicket(deps.tickets, m.id, user, s.text(FORM.reason) ?? '', m.v), required(FORM.reason));
-  submission(TICKET_VIEWS.step, (s, m, user) => service.logRemoteStep(deps.tickets, m.id, user, { step: s.text(FORM.step) ?? '', result: s.text(FORM.result) ?? '' }), required(FORM.step, FORM.result));
+  submission(
+    TICKET_VIEWS.resolve,
+    (s) => ({ cause: s.text(FORM.cause) ?? '', fix: s.text(FORM.fix) ?? '', faultCategory: s.selected(FORM.faultCategory) ?? '' }),
+    (r) => validateResolution(r, deps.config.tickets.categories),
+    (r, m, user) => service.resolveTicket(deps.tickets, m.id, user, r, m.v),
+  );
+  submission(
+    TICKET_VIEWS.cancel,
+    (s) => s.text(FORM.reason) ?? '',
+    validateCancelReason,
+    (reason, m, user) => service.cancelTicket(deps.tickets, m.id, user, reason, m.v),
+  );
+  // No version on the step form (each step is new work); its view id keys it instead, so a
+  // repeated delivery of one submission logs one step.
+  submission(
+    TICKET_VIEWS.step,
+    (s) => ({ step: s.text(FORM.step) ?? '', result: s.text(FORM.result) ?? '' }),
+    validateRemoteStep,
+    (step, m, user, viewId) => service.logRemoteStep(deps.tickets, m.id, user, step, { requestKey: `${TICKET_VIEWS.step}:${viewId}` }),
+  );
 
   // Consent, then straight on to the first step in the same modal.
   app.view(TICKET_VIEWS.consent, async ({ ack, view, body, client }) => {
@@ -181,7 +214,8 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
     const consent = { consentedBy: s.text(FORM.consentedBy) ?? '', method: s.selected(FORM.consentMethod) ?? '', consentedAt: s.dateTime(FORM.consentedAt) ?? deps.tickets.clock.now() };
     const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
     try {
-      await service.recordRemoteConsent(deps.tickets, meta.id, body.user.id, consent);
+      // The consent form becomes the step form with the same view id: the callback id tells the two keys apart.
+      await service.recordRemoteConsent(deps.tickets, meta.id, body.user.id, consent, { requestKey: `${TICKET_VIEWS.consent}:${view.id}` });
     } catch (err) {
       const errors = viewErrors(err, tr);
       if (errors) return void (await ack({ response_action: 'errors', errors }));
@@ -194,3 +228,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
   });
 }
 
+/** A form's problems as Slack's `response_action: "errors"` map, in the user's language. */
+function fieldErrors(problems: FieldProblems, tr: Translate): Record<string, string> {
+  return Object.fromEntries(Object.entries(problems).map(([field, p]) => [field, tr(p.key, p.params)]));
+}

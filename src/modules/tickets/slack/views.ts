@@ -4,7 +4,7 @@ import type { MessageKey, Translate } from '../../../platform/i18n.js';
 import { actions, button, context, divider, fields, header, input, md, modal as sharedModal, option, plain, section, textInput } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
 import { maskPhone } from '../../customers/phone.rules.js';
-import { buttonsFor, TICKET_LIMITS, type TicketAction } from '../tickets.rules.js';
+import { buttonsFor, CONSENT_METHODS, TICKET_LIMITS, type TicketAction } from '../tickets.rules.js';
 import { STAGE_BIT } from '../../sla/sla.rules.js';
 import { SYSTEM_ACTOR, type TicketChange } from '../tickets.service.js';
 import type { RemoteStep, TicketEvent, TicketWithCustomer } from '../tickets.store.js';
@@ -137,7 +137,7 @@ export function createTicketModal(m: CreateModalInput, tr: Translate): ModalView
     input(FORM.newCustomer, tr('form.new_customer'), text(TICKET_LIMITS.customerName), true, tr('form.new_customer_hint')),
     input(FORM.site, tr('form.site'), text(TICKET_LIMITS.site), true),
     input(FORM.callerName, tr('form.caller_name'), text(TICKET_LIMITS.callerName), true),
-    input(FORM.callerPhone, tr('form.caller_phone'), text(30, { placeholder: '138 1234 5678' }), true, tr('form.caller_phone_hint')),
+    input(FORM.callerPhone, tr('form.caller_phone'), text(TICKET_LIMITS.callerPhone, { placeholder: '138 1234 5678' }), true, tr('form.caller_phone_hint')),
     m.products.length > 0
       ? input(FORM.product, tr('form.product'), { type: 'static_select', options: m.products.slice(0, 100).map((p) => option(p, p)) }, true)
       : input(FORM.product, tr('form.product'), text(TICKET_LIMITS.product), true),
@@ -164,11 +164,11 @@ export function assignModal(t: TicketWithCustomer, privateMetadata: string, tr: 
 export function consentModal(t: TicketWithCustomer, privateMetadata: string, tr: Translate): ModalView {
   return modal(TICKET_VIEWS.consent, tr('form.consent_title'), tr('form.consent_submit'), [
     section(tr('form.consent_intro', { key: t.key })),
-    input(FORM.consentedBy, tr('form.consented_by'), text(60, { initial: t.callerName ?? undefined })),
+    input(FORM.consentedBy, tr('form.consented_by'), text(TICKET_LIMITS.consentedBy, { initial: t.callerName ?? undefined })),
     input(FORM.consentMethod, tr('form.consent_method'), {
       type: 'static_select',
       initial_option: option(tr('consent.phone'), 'phone'),
-      options: (['phone', 'chat', 'email', 'on_site'] as const).map((m) => option(tr(`consent.${m}`), m)),
+      options: CONSENT_METHODS.map((m) => option(tr(`consent.${m}`), m)),
     }),
     input(FORM.consentedAt, tr('form.consented_at'), { type: 'datetimepicker' }, true, tr('form.consented_at_hint')),
   ], privateMetadata, tr);
