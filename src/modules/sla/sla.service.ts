@@ -4,9 +4,9 @@ import { DomainError, ValidationError } from '../../platform/errors.js';
 import { getTicket, insertEvent, lockTicket, updateTicket, type TicketWithCustomer } from '../tickets/tickets.store.js';
 import { calendarOf, checkAction, type TicketDeps } from '../tickets/tickets.service.js';
 import * as rules from './sla.rules.js';
-import { insertExtension, lockTicketsDue, recordAlerts, setNextChecks } from './sla.store.js';
-import type { slaAlerts } from './sla.table.js';
-import { enqueue, type OutboxMessage } from '../../outbox/outbox.js';
+import { insertExtension, lockTicketsDue, recordAlerts } from './sla.store.js';
+import { sweepStages, type StageCounts, type StageSweep } from './stage-sweep.js';
+import type { OutboxMessage } from '../../outbox/outbox.js';
 
 /** A stage to announce, as the notifier needs it. */
 export interface SlaAlert {
@@ -30,47 +30,29 @@ export interface SlaDeps {
 
 /**
  * One sweep as of `now`: every ticket whose next stage has come gets its due stages recorded and
- * announced, each (ticket, target, stage) once ever. A batch is a handful of statements whatever
- * its size: lock the due tickets, insert the alerts (the unique key drops stages already posted),
- * queue the messages, move next_check_at. Returns the counts for job_runs.
+ * announced, each (ticket, target, stage) once ever (see stage-sweep.ts). Returns the counts for
+ * job_runs.
  */
-export async function sweep(deps: SlaDeps, now: Date, batch = 500): Promise<{ checked: number; warnings: number; breaches: number }> {
-  const counts = { checked: 0, warnings: 0, breaches: 0 };
-  for (;;) {
-    const done = await deps.tickets.db.transaction(async (tx) => {
-      const due = await lockTicketsDue(tx, now, batch);
-      if (due.length === 0) return true;
-      counts.checked += due.length;
-      const candidates: (typeof slaAlerts.$inferInsert)[] = [];
-      const next: { id: number; posted: number; nextCheckAt: Date | null }[] = [];
-      for (const t of due) {
-        let posted = t.slaPosted;
-        for (const s of rules.dueStages(t, now)) {
-          posted = rules.markPosted(posted, s.target, s.stage);
-          candidates.push({ ticketId: t.id, target: s.target, stage: s.stage, dueAt: s.target === 'response' ? t.responseDueAt : t.resolutionDueAt, stageAt: s.at, postedAt: now });
-        }
-        // The next look follows from what was posted, never from `now`: re-running an old slot
-        // cannot move it backwards.
-        next.push({ id: t.id, posted, nextCheckAt: rules.nextCheckAt({ ...t, slaPosted: posted }) });
-      }
-      const fresh = await recordAlerts(tx, candidates);
-      const byId = new Map(due.map((t) => [t.id, t]));
-      const posted = new Map(next.map((n) => [n.id, n.posted]));
-      const messages: OutboxMessage[] = [];
-      for (const a of fresh) {
-        const t = byId.get(a.ticketId)!;
-        messages.push(...deps.notify.stageMessages({ ticket: { ...t, slaPosted: posted.get(t.id)! }, target: a.target, stage: a.stage, dueAt: a.dueAt, now }));
-        if (a.stage === 'warning') counts.warnings++;
-        else counts.breaches++;
-      }
-      await enqueue(tx, deps.tickets.clock.now(), messages);
-      await setNextChecks(tx, next);
-      return due.length < batch;
-    });
-    if (done) break;
-  }
+export async function sweep(deps: SlaDeps, now: Date, batch = 500): Promise<StageCounts> {
+  const counts = await sweepStages(deps.tickets.db, ticketStages(deps), now, () => deps.tickets.clock.now(), batch);
   if (counts.warnings + counts.breaches > 0) deps.tickets.queued();
   return counts;
+}
+
+/** The tickets' part of the sweep: their two targets, their alerts table, their messages. */
+function ticketStages(deps: SlaDeps): StageSweep<TicketWithCustomer, rules.SlaTargetName> {
+  return {
+    table: 'tickets',
+    lockDue: lockTicketsDue,
+    dueStages: (t, now) => rules.dueStages(t, now).map((s) => ({ ...s, dueAt: s.target === 'response' ? t.responseDueAt : t.resolutionDueAt })),
+    markPosted: rules.markPosted,
+    nextCheckAt: rules.nextCheckAt,
+    record: async (tx, stages) =>
+      (await recordAlerts(tx, stages.map(({ id, stage: s, postedAt }) => ({ ticketId: id, target: s.target, stage: s.stage, dueAt: s.dueAt, stageAt: s.at, postedAt })))).map(
+        ({ ticketId, ...a }) => ({ id: ticketId, ...a }),
+      ),
+    messages: (ticket, s, now) => deps.notify.stageMessages({ ticket, target: s.target, stage: s.stage, dueAt: s.dueAt, now }),
+  };
 }
 
 /** The urgent path (特殊流程): a new P1 goes to the escalation channel and the supervisors at once. */

@@ -32,17 +32,6 @@ export async function recordAlerts(tx: Db, alerts: (typeof slaAlerts.$inferInser
   return tx.insert(slaAlerts).values(alerts).onConflictDoNothing().returning({ ticketId: slaAlerts.ticketId, target: slaAlerts.target, stage: slaAlerts.stage, dueAt: slaAlerts.dueAt });
 }
 
-/** Stores what was posted and when each ticket is next due a look, in one statement. */
-export async function setNextChecks(tx: Db, next: { id: number; posted: number; nextCheckAt: Date | null }[]): Promise<void> {
-  if (next.length === 0) return;
-  const values = sql.join(
-    next.map((n) => sql`(${n.id}::int, ${n.posted}::int, ${n.nextCheckAt?.toISOString() ?? null}::timestamptz)`),
-    sql`, `,
-  );
-  await tx.execute(sql`update tickets as t set sla_posted = v.posted, next_check_at = v.next
-    from (values ${values}) as v(id, posted, next) where t.id = v.id`);
-}
-
 export async function insertExtension(tx: Db, values: typeof slaExtensions.$inferInsert): Promise<void> {
   await tx.insert(slaExtensions).values(values);
 }

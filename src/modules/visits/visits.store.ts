@@ -182,17 +182,6 @@ export async function recordVisitAlerts(tx: Db, alerts: (typeof visitSlaAlerts.$
     .returning({ orderId: visitSlaAlerts.orderId, target: visitSlaAlerts.target, stage: visitSlaAlerts.stage, dueAt: visitSlaAlerts.dueAt });
 }
 
-/** Stores what was posted and when each order is next due a look, in one statement. */
-export async function setVisitNextChecks(tx: Db, next: { id: number; posted: number; nextCheckAt: Date | null }[]): Promise<void> {
-  if (next.length === 0) return;
-  const values = sql.join(
-    next.map((n) => sql`(${n.id}::int, ${n.posted}::int, ${n.nextCheckAt?.toISOString() ?? null}::timestamptz)`),
-    sql`, `,
-  );
-  await tx.execute(sql`update visit_orders as o set sla_posted = v.posted, next_check_at = v.next
-    from (values ${values}) as v(id, posted, next) where o.id = v.id`);
-}
-
 export async function listVisitAlerts(db: Db, orderId: number): Promise<VisitSlaAlertRow[]> {
   return db.select().from(visitSlaAlerts).where(eq(visitSlaAlerts.orderId, orderId)).orderBy(asc(visitSlaAlerts.stageAt), asc(visitSlaAlerts.id));
 }
