@@ -1,34 +1,28 @@
-// Composition root: config → store → services → Bolt app → outbox worker. main.ts and the tests
-// both start opsdesk through `startOpsdesk`.
+// Composition root, part two: config → store → services → Bolt app → outbox worker → scheduler.
+// main.ts and the tests both start opsdesk through `startOpsdesk`. The one place (with services.ts
+// and cli/) that knows every module.
 import { WebClient } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
 import type { Config } from './config/config.js';
-import { registerHomeListeners } from './modules/home/slack/listeners.js';
-import { UserLocales } from './modules/home/prefs.js';
-import { ticketsHomeSection } from './modules/tickets/slack/home.js';
-import { registerTicketListeners } from './modules/tickets/slack/listeners.js';
-import { registerSlaListeners } from './modules/sla/slack/listeners.js';
-import { registerOncallListeners } from './modules/oncall/slack/listeners.js';
-import { oncallHomeSection } from './modules/oncall/slack/home.js';
-import type { ListenerDeps } from './slack/deps.js';
-import { registerVisitListeners } from './modules/visits/slack/listeners.js';
-import { visitsHomeSection } from './modules/visits/slack/home.js';
-import { visitRoutes } from './modules/visits/web/routes.js';
-import { patrolsHomeSection, registerPatrolListeners } from './modules/patrols/slack/listeners.js';
-import { registerReviewListeners } from './modules/reviews/slack/listeners.js';
-import { slackFileUploader } from './modules/reviews/slack/notifier.js';
 import { startScheduler } from './jobs/scheduler.js';
-import { buildServices, POSTED_HOOKS, type Services } from './services.js';
-import type { TicketDeps } from './modules/tickets/tickets.service.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { rows, type Store } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
+import { UserLocales } from './platform/user-locales.js';
 import { createSlackApp, jsonRoute, startSlackApp } from './slack/app.js';
+import type { ListenerDeps } from './slack/deps.js';
 import { InFlight, requestLog } from './slack/middleware.js';
 import { SlackRouter } from './slack/router.js';
 import type { App } from '@slack/bolt';
 import { registerUnbuiltCommands } from './slack/unbuilt.js';
+import { buildServices, POSTED_HOOKS, type Services } from './services.js';
+import { registerTicketListeners, ticketsHomeSection, type TicketDeps } from './modules/tickets/index.js';
+import { registerVisitListeners, visitRoutes, visitsHomeSection } from './modules/visits/index.js';
+import { patrolsHomeSection, registerPatrolListeners } from './modules/patrols/index.js';
+import { oncallHomeSection, registerOncallListeners } from './modules/oncall/index.js';
+import { registerReviewListeners, slackFileUploader } from './modules/reviews/index.js';
+import { registerHomeListeners } from './modules/home/index.js';
 
 export interface OpsdeskOptions {
   config: Config;
@@ -120,15 +114,18 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
   const router = new SlackRouter(app, (kind, id) => logger.warn({ kind, id }, 'no listener for this Slack request; acknowledged'));
   const routes = router.routes;
   const locales = new UserLocales(store.db, config.locale);
-  const listenerDeps: ListenerDeps = { db: store.db, config, tr: services.tr, trFor: (user) => locales.translatorFor(user), logger, tickets: ticketDeps };
-  registerTicketListeners(routes, listenerDeps);
-  registerSlaListeners(routes, listenerDeps, services.sla);
+  const listenerDeps: ListenerDeps = Object.freeze({ config, tr: services.tr, trFor: (user: string) => locales.translatorFor(user), logger });
+  registerTicketListeners(routes, listenerDeps, services.tickets, services.sla);
   registerUnbuiltCommands(routes, listenerDeps, ['/change', '/kb']);
   registerOncallListeners(routes, listenerDeps, services.oncall);
   registerVisitListeners(routes, listenerDeps, services.visits);
   registerPatrolListeners(routes, listenerDeps, services.patrols);
   registerReviewListeners(routes, listenerDeps, services.reviews, services.daily);
-  registerHomeListeners(routes, listenerDeps, locales, [ticketsHomeSection(store.db), oncallHomeSection(services.oncall), visitsHomeSection(store.db), patrolsHomeSection(services.patrols)]);
+  registerHomeListeners(routes, listenerDeps, {
+    clock,
+    locales,
+    sections: [ticketsHomeSection(services.tickets), oncallHomeSection(services.oncall), visitsHomeSection(services.visits), patrolsHomeSection(services.patrols)],
+  });
 
   router.mount();
   const port = await startSlackApp(app, opts.port);

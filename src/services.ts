@@ -1,62 +1,125 @@
-// The services every entry point shares (the app, the CLI, the scheduler), built in one place.
-// Each module adds its deps here; listeners and jobs receive this bag.
+// Composition root, part one: every module's deps, built once, in module order, as plain immutable
+// objects, with the events that lower modules emit wired to the higher modules that subscribe
+// (a new ticket → the P1 urgent path and the on-call page; a ticket change → the visit-order guard).
+// The app (app.ts), the CLI (cli/) and the scheduler all start from `buildServices`.
 import type { Config } from './config/config.js';
-import { slackTicketNotifier, ticketPostedHook } from './modules/tickets/slack/notifier.js';
+import type { JobDefinition } from './jobs/registry.js';
 import type { PostedHook } from './outbox/worker.js';
-import type { TicketDeps } from './modules/tickets/tickets.service.js';
 import type { Clock } from './platform/clock.js';
-import { buildCalendars } from './modules/sla/calendar.rules.js';
-import { urgentHook, type SlaDeps } from './modules/sla/sla.service.js';
-import { slackSlaNotifier } from './modules/sla/slack/notifier.js';
-import { buildOncallDeps, type OncallDeps } from './modules/oncall/oncall.wiring.js';
 import type { Db } from './platform/db.js';
-import { slackVisitNotifier, visitPostedHook } from './modules/visits/slack/notifier.js';
-import { visitOrderGuard } from './modules/visits/visits.guard.js';
-import type { VisitDeps } from './modules/visits/visits.service.js';
 import { translator, type Translate } from './platform/i18n.js';
-import { slackPatrolNotifier } from './modules/patrols/slack/notifier.js';
-import type { PatrolDeps } from './modules/patrols/patrols.service.js';
-import { slackDailyNotifier, slackReviewPresenter } from './modules/reviews/slack/notifier.js';
-import type { FileUploader, ReviewDeps } from './modules/reviews/reviews.service.js';
-import type { DailyDeps } from './modules/reviews/daily.service.js';
 import type { Logger } from './platform/logger.js';
+import { buildCalendars } from './modules/sla/index.js';
+import { autoCloseResolved, slackSlaNotifier, slackTicketNotifier, sweepTickets, ticketPostedHook, urgentHook, type SlaDeps, type TicketDeps } from './modules/tickets/index.js';
+import { slackVisitNotifier, sweepVisitOrders, visitOrderGuard, visitPostedHook, watchVisits, type VisitDeps } from './modules/visits/index.js';
+import { runPatrolJob, slackPatrolNotifier, watchPatrols, type PatrolDeps } from './modules/patrols/index.js';
+import { handoverSchedules, openHandovers, pageOnCallHook, rotationsOf, slackOncallNotifier, watchOncall, type OncallDeps } from './modules/oncall/index.js';
+import { retryCharts, runDailyReport, runMonthlyReview, slackDailyNotifier, slackReviewPresenter, type DailyDeps, type FileUploader, type ReviewDeps } from './modules/reviews/index.js';
 
 export interface Services {
-  db: Db;
-  config: Config;
-  clock: Clock;
-  logger: Logger;
+  readonly db: Db;
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly logger: Logger;
   /** The workspace language, for channel messages. */
-  tr: Translate;
+  readonly tr: Translate;
   /** Wakes the outbox worker after a commit that queued messages. */
-  queued: () => void;
-  tickets: TicketDeps;
-  sla: SlaDeps;
-  oncall: OncallDeps;
-  visits: VisitDeps;
-  patrols: PatrolDeps;
-  reviews: ReviewDeps;
-  daily: DailyDeps;
+  readonly queued: () => void;
+  readonly tickets: TicketDeps;
+  readonly sla: SlaDeps;
+  readonly oncall: OncallDeps;
+  readonly visits: VisitDeps;
+  readonly patrols: PatrolDeps;
+  readonly reviews: ReviewDeps;
+  readonly daily: DailyDeps;
+  /** The scheduled jobs by name (JOBS). */
+  readonly jobs: Record<string, JobDefinition<Services>>;
 }
 
 /** Every module's hook that keeps a delivered message's ts on its own rows (the app's and the CLI's worker). */
-export const POSTED_HOOKS: PostedHook[] = [ticketPostedHook, visitPostedHook];
+export const POSTED_HOOKS: readonly PostedHook[] = [ticketPostedHook, visitPostedHook];
 
 export function buildServices(opts: { db: Db; config: Config; clock: Clock; logger: Logger; queued: () => void; files?: FileUploader }): Services {
   const { db, config, clock, logger, queued } = opts;
   const tr = translator(config.locale);
-  const calendars = buildCalendars(config.calendars, config.timezone);
-  const tickets: TicketDeps = { db, clock, config, calendars, notify: slackTicketNotifier(clock, tr), queued, onCreated: [], guards: [] };
-  const sla: SlaDeps = { tickets, notify: slackSlaNotifier(config, clock, tr) };
-  tickets.onCreated!.push(urgentHook(sla));
-  // The P1 page joins the tickets' creation hooks (onCreated).
-  const oncall = buildOncallDeps({ db, clock, config, tr, tickets, queued });
-  // A ticket with a visit order under way cannot be resolved until the order is archived or cancelled.
-  tickets.guards!.push(visitOrderGuard);
-  const visits: VisitDeps = { db, clock, config, notify: slackVisitNotifier(clock, config, tr), queued };
-  const patrols: PatrolDeps = { db, clock, config, tr, tickets, notify: slackPatrolNotifier(clock, config, tr), queued };
+  const slaNotify = slackSlaNotifier(config, clock, tr);
+  const oncallNotify = slackOncallNotifier(config, tr);
+  const rotations = rotationsOf(config);
+  const tickets: TicketDeps = Object.freeze({
+    db,
+    clock,
+    config,
+    calendars: buildCalendars(config.calendars, config.timezone),
+    notify: slackTicketNotifier(clock, tr),
+    queued,
+    // A new ticket: the P1 urgent path (escalation channel, supervisors), then the on-call page.
+    onCreated: [urgentHook(slaNotify), pageOnCallHook({ config, rotations, notify: oncallNotify })],
+    // A ticket with a visit order under way cannot be resolved until the order is archived or cancelled.
+    guards: [visitOrderGuard],
+  });
+  const sla: SlaDeps = Object.freeze({ tickets, notify: slaNotify });
+  const visits: VisitDeps = Object.freeze({ db, clock, config, notify: slackVisitNotifier(clock, config, tr), queued });
+  const patrols: PatrolDeps = Object.freeze({ db, clock, config, tr, tickets, notify: slackPatrolNotifier(clock, config, tr), queued });
+  const oncall: OncallDeps = Object.freeze({ db, clock, config, rotations, notify: oncallNotify, tickets, queued });
   // The review's chart goes through the files upload API (opts.files); without it charts wait for the app.
-  const reviews: ReviewDeps = { db, clock, config, logger, tr, present: slackReviewPresenter(tr), files: opts.files, queued };
-  const daily: DailyDeps = { db, clock, config, notify: slackDailyNotifier(clock, () => config.channels.review, tr), queued };
-  return { db, config, clock, logger, tr, queued, tickets, sla, oncall, visits, patrols, reviews, daily };
+  const reviews: ReviewDeps = Object.freeze({ db, clock, config, logger, tr, present: slackReviewPresenter(tr), files: opts.files, queued });
+  const daily: DailyDeps = Object.freeze({ db, clock, config, notify: slackDailyNotifier(clock, () => config.channels.review, tr), queued });
+  return Object.freeze({ db, config, clock, logger, tr, queued, tickets, sla, oncall, visits, patrols, reviews, daily, jobs: JOBS });
 }
+
+/** The scheduled jobs by name: the scheduler, `npm run opsdesk -- job <name>` and the tests run them. */
+export const JOBS: Record<string, JobDefinition<Services>> = {
+  'sla-sweep': {
+    description: 'post SLA warnings (75 %) and breaches (100 %) of tickets, then of visit orders (accept, arrival), each stage once ever',
+    schedules: () => [{ cron: '* * * * *' }],
+    run: async ({ services, at }) => ({ ...(await sweepTickets(services.sla, at)), ...(await sweepVisitOrders(services.visits, at)) }),
+  },
+  'oncall-handover': {
+    description: 'open the handover thread of each rotation at its handover time (--name <rotation> for one)',
+    schedules: (config) => handoverSchedules(config),
+    run: async ({ services, at, args }) => ({ ...(await openHandovers(services.oncall, at, args.name)) }),
+  },
+  'oncall-watch': {
+    description: 'shift reminders, unacknowledged handovers (reminder, escalation), P1 pages down the line, missed handovers',
+    schedules: () => [{ cron: '* * * * *' }],
+    run: async ({ services, at }) => watchOncall(services.oncall, at),
+  },
+  'ticket-autoclose': {
+    description: 'close resolved tickets after tickets.auto_close_after without objection',
+    schedules: () => [{ cron: '7 * * * *' }],
+    run: async ({ services, at }) => ({ closed: await autoCloseResolved(services.tickets, at) }),
+  },
+  'visit-watch': {
+    description: 'visit orders: re-announce then escalate orders nobody accepted in visits.accept_timeout; flag agreed starts passed with no arrival and no notice (each once)',
+    schedules: () => [{ cron: '* * * * *' }],
+    run: async ({ services, at }) => watchVisits(services.visits, at),
+  },
+  patrol: {
+    description: 'post the run of a patrol checklist for its slot (--name <checklist>; without it, every checklist whose schedule fires at --at)',
+    schedules: (config) => config.patrols.map((p) => ({ cron: p.schedule, args: { name: p.name } })),
+    run: async ({ services, at, args }) => runPatrolJob(services.patrols, at, args.name),
+  },
+  'patrol-watch': {
+    description: 'patrol runs not submitted: a reminder at the deadline, an escalation after escalate_after (each once); finish interrupted submits',
+    schedules: () => [{ cron: '* * * * *' }],
+    run: async ({ services, at }) => watchPatrols(services.patrols, at),
+  },
+  'monthly-review': {
+    description: "post last month's review with its chart to channels.review (once per month)",
+    schedules: (config) => [{ cron: config.review.schedule }],
+    run: async ({ services, at }) => runMonthlyReview(services.reviews, at),
+  },
+  'review-charts': {
+    description: 'upload review charts that could not be uploaded with their post (Slack away, or posted without a token)',
+    schedules: () => [{ cron: '*/10 * * * *' }],
+    run: async ({ services }) => ({ charts: await retryCharts(services.reviews) }),
+  },
+  'daily-report': {
+    description: 'post the daily work report per engineer in the review channel (working days of reports.calendar)',
+    schedules: (config) => [{ cron: config.reports.daily_schedule }],
+    run: async ({ services, at }) => runDailyReport(services.daily, at),
+  },
+};
+
+/** Names the SPEC reserves for jobs that later capabilities add; asking for one says so. */
+export const PLANNED_JOBS: string[] = [];

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { parseConfig } from '../../src/config/config.js';
-import { sweep } from '../../src/modules/sla/sla.service.js';
+import { sweepTickets as sweep } from '../../src/modules/tickets/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { openStore, type Store } from '../../src/platform/db.js';
 import { silentLogger } from '../../src/platform/logger.js';

@@ -2,9 +2,9 @@
 import { DateTime } from 'luxon';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../platform/db.js';
-import { maskPhone } from '../modules/customers/phone.rules.js';
+import { maskPhone } from '../modules/customers/index.js';
 import type { Config } from '../config/config.js';
-import { REVIEW_CSV_HEADER, reviewCsvRows } from '../modules/reviews/reviews.csv.js';
+import { REVIEW_CSV_HEADER, reviewCsvRows } from '../modules/reviews/index.js';
 
 export interface ExportOptions {
   month?: string;
@@ -44,6 +44,7 @@ function monthRange(opts: ExportOptions): { from: string; to: string } {
   return { from: start.toUTC().toISO()!, to: start.plus({ months: 1 }).toUTC().toISO()! };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each exporter reads the columns of its own query
 type PagedExporter = { header: string[]; query: (range: { from: string; to: string }, afterId: number) => SQL; row: (r: any) => unknown[] };
 /** An export computed whole (a month's figures), not paged through a table. */
 type ComputedExporter = { header: string[]; rows: (db: Db, opts: ExportOptions) => Promise<unknown[][]> };
@@ -90,10 +91,10 @@ export async function exportCsv(db: Db, name: string, opts: ExportOptions, out: 
   let after = 0;
   let written = 0;
   for (;;) {
-    const page = await rows<any>(db, exporter.query(range, after));
+    const page = await rows<{ id?: number; seq?: number }>(db, exporter.query(range, after));
     for (const r of page) out.write(csvLine(exporter.row(r).map(iso)));
     written += page.length;
     if (page.length < 1000) return written;
-    after = Number(page.at(-1).id ?? page.at(-1).seq);
+    after = Number(page.at(-1)!.id ?? page.at(-1)!.seq);
   }
 }

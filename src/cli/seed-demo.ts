@@ -1,8 +1,8 @@
 // `seed-demo`: a small Chinese retail customer base and tickets in every state (new, acknowledged,
 // in progress, waiting on the customer, resolved, closed, cancelled), opened and worked through the
 // same services as in Slack (so they have events, due times and messages).
-import { customers } from '../modules/customers/customers.table.js';
-import * as tickets from '../modules/tickets/tickets.service.js';
+import { customers } from '../modules/customers/index.js';
+import * as tickets from '../modules/tickets/index.js';
 import { sql } from 'drizzle-orm';
 import { canDispatch } from '../platform/roles.js';
 

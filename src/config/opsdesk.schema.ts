@@ -1,7 +1,7 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { parseClock, parseDurationMinutes } from './durations.js';
-import { parseHours } from '../modules/sla/calendar.rules.js';
+import { parseHours } from './durations.js';
 
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id such as C0123ABCD');
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id starting with U or W');

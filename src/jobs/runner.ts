@@ -1,7 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Services } from '../services.js';
 import { jobRuns } from './job-runs.table.js';
-import { JOBS, type JobArgs, type JobCounts } from './registry.js';
+import type { JobArgs, JobCounts, JobDefinition, JobHost } from './registry.js';
 
 export type JobOutcome =
   | { outcome: 'ok'; counts: JobCounts; runId: number }
@@ -15,7 +14,7 @@ export const slotJobName = (job: string, args: JobArgs = {}) => (args.name ? `${
  * Claims a scheduled slot: true for exactly one caller per (job, slot), whichever replica asks
  * first. The claim is the job_runs row itself.
  */
-export async function claimSlot(services: Services, job: string, slot: Date, args: JobArgs = {}): Promise<boolean> {
+export async function claimSlot(services: JobHost, job: string, slot: Date, args: JobArgs = {}): Promise<boolean> {
   const inserted = await services.db
     .insert(jobRuns)
     .values({ job: slotJobName(job, args), slot, trigger: 'schedule', args: args.name ? { name: args.name } : null, startedAt: services.clock.now(), outcome: 'running' })
@@ -28,8 +27,8 @@ export async function claimSlot(services: Services, job: string, slot: Date, arg
  * Runs a job for a slot and records the run. A job that throws is recorded and logged with its slot,
  * never rethrown: the next slot simply runs again. Scheduled runs must have claimed the slot first.
  */
-export async function runJob(services: Services, job: string, slot: Date, trigger: 'schedule' | 'manual', args: JobArgs = {}): Promise<JobOutcome> {
-  const definition = JOBS[job];
+export async function runJob<S extends JobHost>(services: S, job: string, slot: Date, trigger: 'schedule' | 'manual', args: JobArgs = {}): Promise<JobOutcome> {
+  const definition = services.jobs[job] as JobDefinition<S> | undefined;
   if (!definition) throw new Error(`unknown job ${job}`);
   const name = slotJobName(job, args);
   let runId: number;
@@ -66,6 +65,6 @@ export async function runJob(services: Services, job: string, slot: Date, trigge
 }
 
 /** Recent runs of a job, newest first (for operators and tests). */
-export async function recentRuns(services: Services, job: string, limit = 20) {
+export async function recentRuns(services: JobHost, job: string, limit = 20) {
   return services.db.select().from(jobRuns).where(eq(jobRuns.job, job)).orderBy(sql`${jobRuns.slot} desc`).limit(limit);
 }

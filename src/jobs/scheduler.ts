@@ -1,13 +1,12 @@
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
-import type { Services } from '../services.js';
-import { JOBS, type JobArgs } from './registry.js';
+import type { JobArgs, JobHost } from './registry.js';
 import { claimSlot, runJob } from './runner.js';
 
 /**
  * node-cron's run coordinator on Postgres: a slot runs where its job_runs row was inserted. The key
  * node-cron passes is "<task name>:<slot ISO>"; our task names are "<job>|<json args>".
  */
-export function postgresRunCoordinator(services: Services): RunCoordinator {
+export function postgresRunCoordinator(services: JobHost): RunCoordinator {
   return {
     async shouldRun(key: string) {
       // The slot is an ISO instant of fixed length at the end of the key.
@@ -26,13 +25,13 @@ export interface Scheduler {
 }
 
 /** Schedules every job of the registry in the configured zone, each slot once across replicas. */
-export function startScheduler(services: Services, opts: { only?: string[] } = {}): Scheduler {
+export function startScheduler(services: JobHost, opts: { only?: string[] } = {}): Scheduler {
   const coordinator = postgresRunCoordinator(services);
   // The process-wide default too, for any task scheduled without its own coordinator.
   cron.setRunCoordinator(coordinator);
   const running = new Set<Promise<unknown>>();
   const tasks: ScheduledTask[] = [];
-  for (const [job, definition] of Object.entries(JOBS)) {
+  for (const [job, definition] of Object.entries(services.jobs)) {
     if (opts.only && !opts.only.includes(job)) continue;
     for (const { cron: expression, args = {}, timezone } of definition.schedules(services.config)) {
       const task = cron.schedule(

@@ -46,7 +46,7 @@ export interface OutboxWorkerOptions {
   client: WebClient;
   clock: Clock;
   logger: Logger;
-  postedHooks?: PostedHook[];
+  postedHooks?: readonly PostedHook[];
   batchSize?: number;
   /** How often the loop looks for due rows when nobody kicks it. */
   pollMs?: number;

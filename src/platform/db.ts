@@ -9,12 +9,9 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import * as schema from './schema.js';
-
-export type Schema = typeof schema;
 /** A database handle or an open transaction: query functions take either as their first argument. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Db = PgDatabase<PgQueryResultHKT, Schema, any>;
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>, any>;
 
 /** The store the app runs on, whichever driver is behind it. */
 export interface Store {
@@ -42,7 +39,7 @@ async function openPglite(dataDir: string): Promise<Store> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(inMemory ? undefined : dataDir, { extensions: { pg_trgm } });
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(client) as unknown as Db;
   return {
     db,
     kind: 'pglite',
@@ -54,7 +51,7 @@ async function openPglite(dataDir: string): Promise<Store> {
 
 async function openPostgres(url: string, max: number): Promise<Store> {
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(client) as unknown as Db;
   return {
     db,
     kind: 'postgres',

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../platform/db.js';
-import { translator, type Locale, type Translate } from '../../platform/i18n.js';
-import { userPrefs } from './home.table.js';
+import type { Db } from './db.js';
+import { translator, type Locale, type Translate } from './i18n.js';
+import { userPrefs } from './user-prefs.table.js';
 
 const TTL_MS = 60_000;
 
@@ -37,4 +37,10 @@ export class UserLocales {
       .onConflictDoUpdate({ target: userPrefs.userId, set: { locale, updatedAt: now } });
     this.cache.set(userId, { locale, until: Date.now() + TTL_MS });
   }
+}
+
+/** A user's own language (Home tab choice), read in the caller's transaction; undefined when unset. */
+export async function storedLocale(db: Db, userId: string): Promise<Locale | undefined> {
+  const [row] = await db.select({ locale: userPrefs.locale }).from(userPrefs).where(eq(userPrefs.userId, userId));
+  return row?.locale ?? undefined;
 }

@@ -1,17 +1,16 @@
 import type { Config } from '../config/config.js';
-import type { Db } from '../platform/db.js';
 import type { Translate } from '../platform/i18n.js';
 import type { Logger } from '../platform/logger.js';
-import type { TicketDeps } from '../modules/tickets/tickets.service.js';
 
-/** What listeners get from the composition root. */
+/**
+ * What every module's listeners get from the composition root, besides their own module's deps.
+ * No database handle: listeners call their module's service functions, never stores.
+ */
 export interface ListenerDeps {
-  db: Db;
-  config: Config;
+  readonly config: Config;
   /** The workspace language, for channel messages. */
-  tr: Translate;
+  readonly tr: Translate;
   /** A user's own language, for what only they see: modals, ephemeral answers, Home. */
   trFor(userId: string): Promise<Translate>;
-  logger: Logger;
-  tickets: TicketDeps;
+  readonly logger: Logger;
 }

@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** Typed private_metadata: parse with the view's schema, never trust it blindly. */
 export function readMetadata<T extends z.ZodType>(schema: T, raw: string | undefined): z.infer<T> {
-  let json: unknown = {};
+  let json: unknown;
   try {
     json = raw ? JSON.parse(raw) : {};
   } catch {

@@ -29,6 +29,7 @@ export class InFlight {
 }
 
 /** What a request was, for the log line: never its text, values or tokens. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Slack payload, read defensively
 function describe(body: Record<string, any>): Record<string, unknown> {
   if (body.command) return { kind: 'command', command: body.command, user: body.user_id };
   if (body.type === 'block_actions') return { kind: 'action', action: body.actions?.[0]?.action_id, user: body.user?.id };
@@ -52,7 +53,7 @@ export function requestLog(logger: Logger, inFlight: InFlight): Middleware<AnyMi
       throw err;
     } finally {
       inFlight.leave();
-      logger.info({ ...describe(body as Record<string, any>), ms: Math.round(performance.now() - started), outcome }, 'slack request');
+      logger.info({ ...describe(body as Record<string, unknown>), ms: Math.round(performance.now() - started), outcome }, 'slack request');
     }
   };
 }

@@ -40,6 +40,7 @@ export class SlackRouter {
 
   /** Registers the one listener of each kind with Bolt. Unknown ids are acked (Slack would show a time-out) and logged. */
   mount(): void {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Bolt's listener args differ per kind
     const dispatch = (map: Map<string, Handler>, kind: string, id: (args: any) => string | undefined): Handler => async (args) => {
       const key = id(args) ?? '';
       const handler = map.get(key);

@@ -1,6 +1,7 @@
 // On-call messages and forms at their largest stay within Slack's Block Kit limits; user text is escaped.
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/platform/i18n.js';
+import '../../src/modules/oncall/oncall.i18n.js';
 import { shiftsBetween, type Rotation } from '../../src/modules/oncall/oncall.rules.js';
 import type { Handover, SnapshotPatrolRun, SnapshotTicket, SnapshotVisit } from '../../src/modules/oncall/oncall.store.js';
 import { acknowledgedMessage, handoverMessage } from '../../src/modules/oncall/slack/messages.js';

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { JOBS } from '../../src/jobs/registry.js';
+import { JOBS } from '../../src/services.js';
 import { claimSlot, runJob } from '../../src/jobs/runner.js';
 import { cronFiresAt } from '../../src/modules/patrols/patrols.rules.js';
 import { dailyReportNotes } from '../../src/modules/reviews/reviews.table.js';

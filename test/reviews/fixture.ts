@@ -3,7 +3,7 @@
 import { parseConfig, type Config } from '../../src/config/config.js';
 import { customers } from '../../src/modules/customers/customers.table.js';
 import { patrolItems, patrolRuns } from '../../src/modules/patrols/patrols.table.js';
-import { slaExtensions } from '../../src/modules/sla/sla.table.js';
+import { slaExtensions } from '../../src/modules/tickets/tickets.sla.table.js';
 import { tickets } from '../../src/modules/tickets/tickets.table.js';
 import { visitOrders } from '../../src/modules/visits/visits.table.js';
 import type { Db } from '../../src/platform/db.js';

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers } from '../../src/modules/customers/customers.table.js';
 import { computeReview, figureRows, type Review } from '../../src/modules/reviews/reviews.figures.js';
+import '../../src/modules/reviews/reviews.i18n.js';
 import { reviewMessage } from '../../src/modules/reviews/slack/views.js';
 import { tickets } from '../../src/modules/tickets/tickets.table.js';
 import { arrivalPunctuality } from '../../src/modules/visits/visits.rules.js';

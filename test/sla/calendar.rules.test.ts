@@ -1,6 +1,7 @@
 // Working time on calendars: nights, weekends, holidays, make-up days, month and year ends, two zones.
 import { describe, expect, it } from 'vitest';
-import { addWorkingMinutes, ALWAYS, buildCalendars, isWorkingTime, parseHours, workingMinutesBetween } from '../../src/modules/sla/calendar.rules.js';
+import { addWorkingMinutes, ALWAYS, buildCalendars, isWorkingTime, workingMinutesBetween } from '../../src/modules/sla/calendar.rules.js';
+import { parseHours } from '../../src/config/durations.js';
 
 const cals = buildCalendars(
   {

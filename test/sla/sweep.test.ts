@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { runJob } from '../../src/jobs/runner.js';
-import { slaAlerts, slaExtensions } from '../../src/modules/sla/sla.table.js';
+import { slaAlerts, slaExtensions } from '../../src/modules/tickets/tickets.sla.table.js';
 import { ticketEvents, tickets } from '../../src/modules/tickets/tickets.table.js';
 import { openStore } from '../../src/platform/db.js';
 import { storeName, usingPostgres } from '../support/db.js';

@@ -1,7 +1,7 @@
 // Scheduled jobs: each slot once across replicas, failures recorded and survived.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOBS } from '../../src/jobs/registry.js';
+import { JOBS } from '../../src/services.js';
 import { claimSlot, recentRuns, runJob } from '../../src/jobs/runner.js';
 import { postgresRunCoordinator, startScheduler } from '../../src/jobs/scheduler.js';
 import { parseConfig } from '../../src/config/config.js';

@@ -5,6 +5,7 @@ import { ManualClock } from '../../src/platform/clock.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { rows } from '../../src/platform/db.js';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { openTestStore, type TestStore } from './db.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { SlackRequester, startResponseUrlSink, type ResponseUrlSink } from './slack-client.js';
@@ -56,7 +57,37 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { yaml?: string; now?: string } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** opsdesk.yml of the team under test (default: `baseConfigYaml`). */
+  yaml?: string;
+  /** The injected clock's start. */
+  now?: string;
+}
+
+/**
+ * A test file's whole bench in one line: the store, the fake Slack, the app and the clock start
+ * before the file's tests and stop after them; with `eachTestAt` the clock is set back before each
+ * test; `setup` runs once after start (seed data). The returned object reads through to the running
+ * harness, so it can be used in every test as `h.requester`, `h.clock`, …
+ */
+export function useHarness(opts: HarnessOptions & { eachTestAt?: string; setup?: (h: Harness) => Promise<void> } = {}): Harness {
+  let running: Harness | undefined;
+  beforeAll(async () => {
+    running = await startHarness(opts);
+    await opts.setup?.(running);
+  });
+  afterAll(async () => running?.close());
+  if (opts.eachTestAt) beforeEach(() => running!.clock.set(opts.eachTestAt!));
+  return new Proxy({} as Harness, {
+    get(_target, key) {
+      if (!running) throw new Error('the harness is used before it started (use it inside a test or a hook)');
+      const value = Reflect.get(running, key) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(running) : value;
+    },
+  });
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const slack = await startFakeSlack();
   const sink = await startResponseUrlSink();
   const store = await openTestStore();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { and, eq } from 'drizzle-orm';
 import { runJob } from '../../src/jobs/runner.js';
-import { JOBS } from '../../src/jobs/registry.js';
+import { JOBS } from '../../src/services.js';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { listVisitAlerts } from '../../src/modules/visits/visits.store.js';
 import { storeName } from '../support/db.js';

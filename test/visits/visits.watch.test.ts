@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { eq } from 'drizzle-orm';
 import { runJob } from '../../src/jobs/runner.js';
-import { JOBS } from '../../src/jobs/registry.js';
+import { JOBS } from '../../src/services.js';
 import { listScheduledStartedBefore, listUnacceptedSince } from '../../src/modules/visits/visits.store.js';
 import { watchVisits } from '../../src/modules/visits/visits.watch.js';
 import { outbox } from '../../src/outbox/outbox.table.js';

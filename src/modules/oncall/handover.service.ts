@@ -3,7 +3,7 @@
 import { audit } from '../../platform/audit.js';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
-import { assignTicket, SYSTEM_ACTOR } from '../tickets/tickets.service.js';
+import { assignTicket, SYSTEM_ACTOR } from '../tickets/index.js';
 import type { HandoverSnapshot, OncallDeps } from './oncall.deps.js';
 import { lastHandover, type Rotation } from './oncall.rules.js';
 import { isSupervisor, overridesFor } from './oncall.service.js';

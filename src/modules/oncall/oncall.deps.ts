@@ -3,9 +3,12 @@
 import type { Config } from '../../config/config.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db.js';
-import type { TicketDeps } from '../tickets/tickets.service.js';
+import type { TicketDeps } from '../tickets/index.js';
 import type { Rotation, Shift } from './oncall.rules.js';
 import type { Handover, HandoverNote, Override, Page, SnapshotPatrolRun, SnapshotTicket, SnapshotVisit } from './oncall.store.js';
+
+// The rows and snapshot lines the notifier and views render (the Slack side reads them from here, not from the store).
+export type { Handover, HandoverNote, Override, Page, SnapshotPatrolRun, SnapshotTicket, SnapshotVisit };
 
 /** What a handover thread shows when it opens. */
 export interface HandoverSnapshot {

@@ -81,6 +81,24 @@ export async function nextShiftFor(deps: OncallDeps, user: string): Promise<Shif
 
 // ── cover and swaps ─────────────────────────────────────────────────────────────────────────
 
+/** The swap form's choices: the rotation named, else the first in which `user` has a shift coming, and its shifts of the next 14 days. */
+export async function swapChoices(deps: OncallDeps, user: string, name?: string): Promise<{ rotation: Rotation; shifts: Shift[] }> {
+  const now = deps.clock.now();
+  const to = new Date(now.getTime() + SCHEDULE_DAYS * DAY_MS);
+  const shiftsOf = async (r: Rotation) => shiftsBetween(r, now, to, await overridesFor(deps.db, r, now, to)).slice(0, 100);
+  let rotation = name ? findRotation(deps, name) : undefined;
+  if (!rotation) {
+    for (const r of deps.rotations) {
+      if ((await shiftsOf(r)).some((s) => s.user === user)) {
+        rotation = r;
+        break;
+      }
+    }
+  }
+  rotation ??= deps.rotations[0]!;
+  return { rotation, shifts: await shiftsOf(rotation) };
+}
+
 export interface CoverRequest {
   rotation?: string;
   shiftStart?: Date;

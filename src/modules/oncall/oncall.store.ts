@@ -2,13 +2,10 @@
 // runs are only read here (the handover snapshot): their changes go through their own services.
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
-import { customers } from '../customers/customers.table.js';
-import { userPrefs } from '../home/home.table.js';
-import { onTime } from '../patrols/patrols.rules.js';
-import { patrolItems, patrolRuns } from '../patrols/patrols.table.js';
-import { tickets } from '../tickets/tickets.table.js';
-import { ACTIVE_STATES, type VisitState } from '../visits/visits.rules.js';
-import { visitOrders } from '../visits/visits.table.js';
+import { customers } from '../customers/index.js';
+import { onTime, patrolItems, patrolRuns } from '../patrols/index.js';
+import { tickets } from '../tickets/index.js';
+import { ACTIVE_STATES, visitOrders, type VisitState } from '../visits/index.js';
 import type { Overrides } from './oncall.rules.js';
 import { oncallHandovers, oncallNotes, oncallOverrides, oncallPages } from './oncall.table.js';
 
@@ -327,10 +324,4 @@ export async function pagesDue(db: Db, before: Date): Promise<Page[]> {
     .where(and(eq(oncallPages.status, 'paging'), lte(oncallPages.pagedAt, before)))
     .orderBy(asc(oncallPages.pagedAt))
     .limit(200);
-}
-
-/** A user's own language (Home tab choice), read in the caller's transaction. */
-export async function localeOf(db: Db, user: string): Promise<'en' | 'zh-CN' | undefined> {
-  const [row] = await db.select({ locale: userPrefs.locale }).from(userPrefs).where(eq(userPrefs.userId, user));
-  return row?.locale ?? undefined;
 }

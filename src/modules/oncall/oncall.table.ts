@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { tickets } from '../tickets/tickets.table.js';
+import { tickets } from '../tickets/index.js';
 
 export type OverrideStatus = 'pending' | 'active' | 'declined' | 'superseded' | 'expired';
 

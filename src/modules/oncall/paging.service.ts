@@ -3,8 +3,7 @@
 import { audit } from '../../platform/audit.js';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
-import { takeTicket, type TicketCreatedHook } from '../tickets/tickets.service.js';
-import type { TicketWithCustomer } from '../tickets/tickets.store.js';
+import { takeTicket, type TicketCreatedHook, type TicketWithCustomer } from '../tickets/index.js';
 import type { OncallDeps } from './oncall.deps.js';
 import { pageTargets, pagingLine, primaryRotation } from './oncall.rules.js';
 import { overridesFor } from './oncall.service.js';

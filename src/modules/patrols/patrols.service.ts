@@ -9,8 +9,7 @@ import { DomainError, ValidationError } from '../../platform/errors.js';
 import type { Translate } from '../../platform/i18n.js';
 import { rolesOf } from '../../platform/roles.js';
 import { truncate } from '../../slack/mrkdwn.js';
-import { openTicket, SYSTEM_ACTOR, type TicketDeps } from '../tickets/tickets.service.js';
-import { TICKET_LIMITS } from '../tickets/tickets.rules.js';
+import { openTicket, SYSTEM_ACTOR, TICKET_LIMITS, type TicketDeps } from '../tickets/index.js';
 import { DateTime } from 'luxon';
 import * as rules from './patrols.rules.js';
 import type { Checklist, ItemResult } from './patrols.rules.js';
@@ -27,14 +26,14 @@ export interface PatrolNotifier {
 }
 
 export interface PatrolDeps {
-  db: Db;
-  clock: Clock;
-  config: Config;
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly config: Config;
   /** The workspace language, for tickets patrols open. */
-  tr: Translate;
-  tickets: TicketDeps;
-  notify: PatrolNotifier;
-  queued: () => void;
+  readonly tr: Translate;
+  readonly tickets: TicketDeps;
+  readonly notify: PatrolNotifier;
+  readonly queued: () => void;
 }
 
 /** The outbox key of a run's channel message; replies and updates target it. */

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
-import { tickets } from '../tickets/tickets.table.js';
+import { tickets } from '../tickets/index.js';
 import { patrolItems, patrolRuns } from './patrols.table.js';
 
 export type PatrolRun = typeof patrolRuns.$inferSelect;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { tickets } from '../tickets/tickets.table.js';
+import { tickets } from '../tickets/index.js';
 import type { PatrolItemStatus, PatrolRunState } from './patrols.rules.js';
 
 /**

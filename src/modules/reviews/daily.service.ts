@@ -3,13 +3,12 @@
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config/config.js';
-import { enqueue } from '../../outbox/outbox.js';
 import { outbox } from '../../outbox/outbox.table.js';
 import { audit } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db.js';
 import { DomainError, ValidationError } from '../../platform/errors.js';
-import { SYSTEM_ACTOR } from '../tickets/tickets.service.js';
+import { SYSTEM_ACTOR } from '../tickets/index.js';
 import { handledOn, openAssigned } from './daily.sql.js';
 import { isWorkingDay, workCalendar } from './reviews.rules.js';
 import { tableExists } from './reviews.sql.js';
@@ -39,11 +38,11 @@ export interface DailyNotifier {
 }
 
 export interface DailyDeps {
-  db: Db;
-  clock: Clock;
-  config: Config;
-  notify: DailyNotifier;
-  queued: () => void;
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly config: Config;
+  readonly notify: DailyNotifier;
+  readonly queued: () => void;
 }
 
 export const PROBLEMS_MAX = 1000;
@@ -98,15 +97,22 @@ export async function runDailyReport(deps: DailyDeps, at: Date): Promise<{ poste
 }
 
 /**
+ * Only the engineer themself may add problems to their report of `date` (the Add problems button
+ * asks before the form opens); a refusal is audited and thrown.
+ */
+export async function checkProblemsAuthor(deps: Pick<DailyDeps, 'db' | 'clock'>, date: string, user: string, actor: string, now = deps.clock.now()): Promise<void> {
+  if (actor === user) return;
+  await audit(deps.db, { at: now, actor, action: 'daily.problems', subject: `daily:${date}:${user}`, outcome: 'refused' });
+  throw new DomainError('refused', 'review.daily.not_yours', { user });
+}
+
+/**
  * Adds a line of problems to `user`'s report of `date`, as a reply in the day's thread. Only the
  * engineer themself may (refusals audited); `requestKey` (the modal's view id) stores it once.
  */
 export async function addProblems(deps: DailyDeps, date: string, user: string, actor: string, text: string, requestKey: string): Promise<void> {
   const now = deps.clock.now();
-  if (actor !== user) {
-    await audit(deps.db, { at: now, actor, action: 'daily.problems', subject: `daily:${date}:${user}`, outcome: 'refused' });
-    throw new DomainError('refused', 'review.daily.not_yours', { user });
-  }
+  await checkProblemsAuthor(deps, date, user, actor, now);
   const clean = text.trim();
   if (!clean) throw new ValidationError({ problems: { key: 'error.required' } });
   if ([...clean].length > PROBLEMS_MAX) throw new ValidationError({ problems: { key: 'error.too_long', params: { max: PROBLEMS_MAX } } });

@@ -27,16 +27,16 @@ export interface ReviewPresenter {
 }
 
 export interface ReviewDeps {
-  db: Db;
-  clock: Clock;
-  config: Config;
-  logger: Logger;
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly config: Config;
+  readonly logger: Logger;
   /** The workspace language, for channel messages. */
-  tr: Translate;
-  present: ReviewPresenter;
+  readonly tr: Translate;
+  readonly present: ReviewPresenter;
   /** Absent where no bot token is configured: charts then wait for the app's review-charts job. */
-  files?: FileUploader;
-  queued: () => void;
+  readonly files?: FileUploader;
+  readonly queued: () => void;
 }
 
 /** The outbox key (and dedupe key) of a month's review post. */

@@ -42,7 +42,7 @@ const FROM: Record<TicketAction, readonly TicketState[]> = {
 };
 
 /** The state an action leads to; `undefined` keeps the current state. */
-export function nextState(action: TicketAction, from: TicketState): TicketState | undefined {
+export function nextState(action: TicketAction, _from: TicketState): TicketState | undefined {
   switch (action) {
     case 'take':
       return 'acknowledged';

@@ -1,12 +1,13 @@
-// The SLA sweep (SPEC §3.5), the P1 urgent path and consented extensions (SPEC §3.1).
+// Tickets on the SLA (SPEC §3.1, §3.5): the sweep that posts warnings and breaches, the P1 urgent
+// path, and consented extensions — an extension is a ticket action like any other, through the one
+// transition with its guards, event and thread reply.
 import type { Db } from '../../platform/db.js';
-import { DomainError, ValidationError } from '../../platform/errors.js';
-import { getTicket, insertEvent, lockTicket, updateTicket, type TicketWithCustomer } from '../tickets/tickets.store.js';
-import { calendarOf, checkAction, type TicketDeps } from '../tickets/tickets.service.js';
-import * as rules from './sla.rules.js';
-import { insertExtension, lockTicketsDue, recordAlerts } from './sla.store.js';
-import { sweepStages, type StageCounts, type StageSweep } from './stage-sweep.js';
+import { ValidationError } from '../../platform/errors.js';
 import type { OutboxMessage } from '../../outbox/outbox.js';
+import { slaRules as rules, sweepStages, type StageCounts, type StageSweep } from '../sla/index.js';
+import type { TicketWithCustomer } from './tickets.store.js';
+import { insertExtension, lockTicketsDue, recordAlerts } from './tickets.sla.store.js';
+import { calendarOf, transition, type TicketCreatedHook, type TicketDeps } from './tickets.transition.js';
 
 /** A stage to announce, as the notifier needs it. */
 export interface SlaAlert {
@@ -30,7 +31,7 @@ export interface SlaDeps {
 
 /**
  * One sweep as of `now`: every ticket whose next stage has come gets its due stages recorded and
- * announced, each (ticket, target, stage) once ever (see stage-sweep.ts). Returns the counts for
+ * announced, each (ticket, target, stage) once ever (see sla/stage-sweep.ts). Returns the counts for
  * job_runs.
  */
 export async function sweep(deps: SlaDeps, now: Date, batch = 500): Promise<StageCounts> {
@@ -56,9 +57,9 @@ function ticketStages(deps: SlaDeps): StageSweep<TicketWithCustomer, rules.SlaTa
 }
 
 /** The urgent path (特殊流程): a new P1 goes to the escalation channel and the supervisors at once. */
-export function urgentHook(deps: SlaDeps) {
+export function urgentHook(notify: Pick<SlaNotifier, 'urgent'>): TicketCreatedHook {
   return async (tx: Db, ticket: TicketWithCustomer) => {
-    if (ticket.priority === 'P1') await deps.notify.urgent(tx, ticket);
+    if (ticket.priority === 'P1') await notify.urgent(tx, ticket);
   };
 }
 
@@ -89,39 +90,36 @@ export function validateExtension(input: ExtensionInput, now: Date): Record<stri
  * Extend: a technical plan, a new committed time and the customer's consent move the resolution due
  * time. A breach already posted stays on record (sla_alerts) and in reports.
  */
-export async function extendTicket(deps: SlaDeps, ticketId: number, actor: string, input: ExtensionInput, version?: number): Promise<TicketWithCustomer> {
-  const { db, clock, config } = deps.tickets;
-  const now = clock.now();
+export async function extendTicket(deps: Pick<SlaDeps, 'tickets'>, ticketId: number, actor: string, input: ExtensionInput, version?: number): Promise<TicketWithCustomer> {
+  const tickets = deps.tickets;
+  const now = tickets.clock.now();
   const problems = validateExtension(input, now);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  const result = await db.transaction(async (tx) => {
-    const t = await lockTicket(tx, ticketId);
-    if (!t) throw new DomainError('not_found', 'ticket.not_found', { key: String(ticketId) });
-    const problem = checkAction(config, t, actor, 'extend', version);
-    if (problem) throw problem;
-    const calendar = calendarOf(deps.tickets, t.slaCalendar);
+  const plan = input.plan.trim();
+  const consentedBy = input.consentedBy.trim();
+  const committedAt = input.committedAt!;
+  return transition(tickets, ticketId, actor, 'extend', version, async (t, tx) => {
+    const calendar = calendarOf(tickets, t.slaCalendar);
     // While paused the stored due time is stale: what is replaced is the due time as of now.
     const previousDueAt = rules.resolutionDueAsOf(calendar, t, now);
     const breached = (t.slaPosted & rules.STAGE_BIT['resolution:breach']) !== 0 || previousDueAt.getTime() <= now.getTime();
-    const moved = rules.extend(calendar, t, now, input.committedAt!);
     await insertExtension(tx, {
       ticketId: t.id,
-      plan: input.plan.trim(),
+      plan,
       previousDueAt,
-      committedAt: input.committedAt!,
-      consentedBy: input.consentedBy.trim(),
+      committedAt,
+      consentedBy,
       consentMethod: input.consentMethod,
       consentedAt: input.consentedAt ?? now,
       breachedBefore: breached,
       recordedBy: actor,
       recordedAt: now,
     });
-    await updateTicket(tx, t.id, { ...moved, nextCheckAt: rules.nextCheckAt({ ...t, ...moved }), updatedAt: now });
-    await insertEvent(tx, { ticketId: t.id, at: now, actor, kind: 'extend', fromState: t.state, toState: t.state, note: input.plan.trim(), data: { previousDueAt: previousDueAt.toISOString(), committedAt: input.committedAt!.toISOString(), consentedBy: input.consentedBy.trim() } });
-    const updated = (await getTicket(tx, t.id))!;
-    await deps.tickets.notify.changed(tx, updated, { action: 'extend', actor, from: t.state, to: t.state, note: input.plan.trim(), committedAt: input.committedAt!, consentedBy: input.consentedBy.trim() });
-    return updated;
+    return {
+      patch: rules.extend(calendar, t, now, committedAt),
+      note: plan,
+      data: { previousDueAt: previousDueAt.toISOString(), committedAt: committedAt.toISOString(), consentedBy },
+      change: { committedAt, consentedBy },
+    };
   });
-  deps.tickets.queued();
-  return result;
 }

@@ -1,9 +1,9 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
-import { tickets } from '../tickets/tickets.table.js';
-import { customers } from '../customers/customers.table.js';
-import type { TicketWithCustomer } from '../tickets/tickets.store.js';
-import { slaAlerts, slaExtensions } from './sla.table.js';
+import { tickets } from './tickets.table.js';
+import { customers } from '../customers/index.js';
+import type { TicketWithCustomer } from './tickets.store.js';
+import { slaAlerts, slaExtensions } from './tickets.sla.table.js';
 
 export type SlaExtension = typeof slaExtensions.$inferSelect;
 

@@ -1,5 +1,5 @@
 import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { tickets } from '../tickets/tickets.table.js';
+import { tickets } from './tickets.table.js';
 
 /**
  * Each warning and breach, once ever: the unique (ticket, target, stage) key is what makes a stage

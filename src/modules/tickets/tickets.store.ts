@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { prepared } from '../../platform/prepared.js';
-import { customers } from '../customers/customers.table.js';
+import { customers } from '../customers/index.js';
 import { remoteConsents, remoteSteps, ticketEvents, tickets } from './tickets.table.js';
 
 export type Ticket = typeof tickets.$inferSelect;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { customers } from '../customers/customers.table.js';
+import { customers } from '../customers/index.js';
 import type { Priority } from '../../config/config.js';
 import type { TicketState } from './tickets.rules.js';
 

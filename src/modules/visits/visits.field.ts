@@ -2,7 +2,7 @@
 // lateness, record unanswered calls and the left note, check in, complete. Only the order's
 // engineer takes them (checked in `transition`); every step is one transaction with its messages.
 import { ValidationError } from '../../platform/errors.js';
-import { normalizePhone } from '../customers/phone.rules.js';
+import { normalizePhone } from '../customers/index.js';
 import { issueSignoff } from './signoff.service.js';
 import * as store from './visits.store.js';
 import {

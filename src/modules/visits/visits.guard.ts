@@ -2,7 +2,7 @@
 // order for it is under way — the order must be archived (交单归档) after the customer's
 // confirmation, or cancelled or declined, first.
 import { DomainError } from '../../platform/errors.js';
-import type { TicketGuard } from '../tickets/tickets.service.js';
+import type { TicketGuard } from '../tickets/index.js';
 import { activeOrderOfTicket } from './visits.store.js';
 
 export const visitOrderGuard: TicketGuard = async (tx, ticket, action) => {

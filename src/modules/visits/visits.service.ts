@@ -1,7 +1,6 @@
 // Visit-order use cases (SPEC §3.2): load, check rules and roles, write in one transaction with the
 // Slack messages the change causes (through the notifier, into the outbox). Field steps are in
 // visits.field.ts, the customer's sign-off in signoff.service.ts; all go through `transition`.
-import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config/config.js';
 import { audit } from '../../platform/audit.js';
@@ -10,14 +9,13 @@ import { nextSeq } from '../../platform/counters.js';
 import type { Db } from '../../platform/db.js';
 import { DomainError, ValidationError } from '../../platform/errors.js';
 import { canDispatch, rolesOf } from '../../platform/roles.js';
-import { getCustomer } from '../customers/customers.store.js';
-import { normalizePhone } from '../customers/phone.rules.js';
-import { getTicket } from '../tickets/tickets.store.js';
-import type { TicketWithCustomer } from '../tickets/tickets.store.js';
-import { isOpen } from '../tickets/tickets.rules.js';
+import { getCustomer, normalizePhone } from '../customers/index.js';
+import { getTicketById, isOpen, lockTicketRow, type TicketWithCustomer } from '../tickets/index.js';
 import type { OutboxMessage } from '../../outbox/outbox.js';
 import * as store from './visits.store.js';
 import type { VisitOrder, VisitOrderView } from './visits.store.js';
+// The row types the Slack side and the web page render (they never import the store).
+export type { VisitEvent, VisitOrder, VisitOrderView, VisitSignoff } from './visits.store.js';
 import { nextVisitCheckAt, type VisitSlaStage, type VisitSlaTarget } from './visits.sla.rules.js';
 import {
   canStart,
@@ -106,7 +104,7 @@ const isTeam = (config: Config, actor: string) => rolesOf(config.roles, actor).h
 /** Checks a visit may be requested for the ticket (audits a refusal); returns the ticket. */
 export async function checkVisitRequest(deps: VisitDeps, ticketId: number, actor: string, tx: Db = deps.db): Promise<TicketWithCustomer> {
   const { config, clock } = deps;
-  const ticket = await getTicket(tx, ticketId);
+  const ticket = await getTicketById(deps, ticketId, tx);
   if (!ticket) throw new DomainError('not_found', 'ticket.not_found', { key: String(ticketId) });
   if (!isTeam(config, actor)) {
     await audit(deps.db, { at: clock.now(), actor, action: 'visit.request', subject: `ticket:${ticketId}`, outcome: 'refused' });
@@ -157,7 +155,7 @@ export async function createVisitOrder(deps: VisitDeps, ticketId: number, draft:
   await checkVisitRequest(deps, ticketId, actor);
   const created = await db.transaction(async (tx) => {
     // One order under way per ticket, even when two people submit at once: queue on the ticket row.
-    await tx.execute(sql`select id from tickets where id = ${ticketId} for update`);
+    await lockTicketRow(tx, ticketId);
     const ticket = await checkVisitRequest(deps, ticketId, actor, tx);
     const year = DateTime.fromJSDate(now, { zone: config.timezone }).year;
     const seq = await nextSeq(tx, 'VO', year);
@@ -189,6 +187,11 @@ export async function createVisitOrder(deps: VisitDeps, ticketId: number, draft:
   if (!created) return (await store.getVisitOrderByRequestKey(db, opts.requestKey!))!;
   deps.queued();
   return created;
+}
+
+/** Keeps where the order's dispatch message landed (the outbox worker, after Slack answered). Not a change: no version bump. */
+export function recordDispatchMessage(tx: Db, orderId: number, channel: string, ts: string): Promise<void> {
+  return store.updateVisitOrder(tx, orderId, { slackChannel: channel, slackTs: ts }, false);
 }
 
 /** Accept: the first click wins; later clicks learn who took it. */

@@ -1,7 +1,7 @@
 // SLA clocks of a visit order (SPEC §3.5): the `accept` target (posted → posted + accept_timeout)
 // and the `arrival` target (the window was agreed → the agreed start). Warning at 75 %, breach at
 // 100 %. Pure: the accept timeout and `now` are passed in.
-import { WARN_FRACTION } from '../sla/sla.rules.js';
+import { WARN_FRACTION } from '../sla/index.js';
 import type { VisitState } from './visits.rules.js';
 
 export type VisitSlaTarget = 'accept' | 'arrival';

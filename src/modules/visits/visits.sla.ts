@@ -2,7 +2,7 @@
 // the `accept` and `arrival` targets at 75 % (warning) and 100 % (breach), each (order, target,
 // stage) once ever — the unique key of visit_sla_alerts, recorded in the transaction that queues
 // the messages (which carry unique dedupe keys too).
-import { sweepStages, type StageSweep } from '../sla/stage-sweep.js';
+import { sweepStages, type StageSweep } from '../sla/index.js';
 import { dueVisitStages, markVisitPosted, nextVisitCheckAt, type VisitSlaTarget } from './visits.sla.rules.js';
 import { lockOrdersDue, recordVisitAlerts, type VisitOrderView } from './visits.store.js';
 import type { VisitDeps } from './visits.service.js';

@@ -1,8 +1,8 @@
 // Drizzle queries of the visits module; the first argument is the db or an open transaction.
 import { and, asc, desc, eq, inArray, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
-import { customers } from '../customers/customers.table.js';
-import { tickets } from '../tickets/tickets.table.js';
+import { customers } from '../customers/index.js';
+import { tickets } from '../tickets/index.js';
 import { ACTIVE_STATES, FINAL_STATES } from './visits.rules.js';
 import { visitEvents, visitOrders, visitSignoffs, visitSlaAlerts } from './visits.table.js';
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { customers } from '../customers/customers.table.js';
-import { tickets } from '../tickets/tickets.table.js';
+import { customers } from '../customers/index.js';
+import { tickets } from '../tickets/index.js';
 import type { ArrivalPunctuality, VisitResult, VisitState } from './visits.rules.js';
 
 /**

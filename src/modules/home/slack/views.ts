@@ -3,9 +3,6 @@ import type { Locale, Translate } from '../../../platform/i18n.js';
 import { actions, button, context, divider, header, option } from '../../../slack/blocks.js';
 import { HOME_ACTIONS } from './ids.js';
 
-/** A part of the Home tab contributed by a module (own tickets, visit orders, next shift…). */
-export type HomeSection = (userId: string, tr: Translate) => Promise<KnownBlock[]>;
-
 /** The Home tab: common actions, the user's language, then each module's section (≤ 100 blocks). */
 export function homeView(locale: Locale, sections: KnownBlock[][], tr: Translate): HomeView {
   const languages = [option('English', 'en'), option('简体中文', 'zh-CN')];

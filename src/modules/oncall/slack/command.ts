@@ -7,10 +7,11 @@ import type { ListenerDeps } from '../../../slack/deps.js';
 import { writeMetadata } from '../../../slack/metadata.js';
 import { reportError, tellUser, type ReplyTarget } from '../../../slack/responses.js';
 import type { OncallDeps } from '../oncall.deps.js';
-import { DAY_MS, SCHEDULE_DAYS, shiftsBetween, type Rotation } from '../oncall.rules.js';
-import { findRotation, isSupervisor, noteTarget, onCallStatus, overridesFor, schedule } from '../oncall.service.js';
+import { SCHEDULE_DAYS } from '../oncall.rules.js';
+import { isSupervisor, noteTarget, onCallStatus, schedule, swapChoices } from '../oncall.service.js';
 import * as views from './views.js';
 
+/** `/oncall` and its words. */
 export function registerOncallCommand(app: BoltApp, deps: ListenerDeps, oncall: OncallDeps): void {
   app.command('/oncall', async ({ command, ack, respond, client }) => {
     await ack();
@@ -46,20 +47,7 @@ export function registerOncallCommand(app: BoltApp, deps: ListenerDeps, oncall: 
 
 /** The swap form for a rotation: the named one, else the first in which the user has a shift coming. */
 export async function swapModalFor(oncall: OncallDeps, user: string, tr: Translate, opts: { rotation?: string; channel?: string }) {
-  const now = oncall.clock.now();
-  const to = new Date(now.getTime() + SCHEDULE_DAYS * DAY_MS);
-  const shiftsOf = async (r: Rotation) => shiftsBetween(r, now, to, await overridesFor(oncall.db, r, now, to)).slice(0, 100);
-  let rotation = opts.rotation ? findRotation(oncall, opts.rotation) : undefined;
-  if (!rotation) {
-    for (const r of oncall.rotations) {
-      if ((await shiftsOf(r)).some((s) => s.user === user)) {
-        rotation = r;
-        break;
-      }
-    }
-  }
-  rotation ??= oncall.rotations[0]!;
-  const shifts = await shiftsOf(rotation);
+  const { rotation, shifts } = await swapChoices(oncall, user, opts.rotation);
   return views.swapModal(
     {
       rotations: oncall.rotations,

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Translate } from '../../../platform/i18n.js';
-import type { HomeSection } from '../../home/slack/views.js';
+import type { HomeSection } from '../../../slack/home.js';
 import type { OncallDeps } from '../oncall.deps.js';
 import { nextShiftFor } from '../oncall.service.js';
 import { homeBlocks } from './views.js';

@@ -1,7 +1,8 @@
 // On-call listeners: ack fast, parse, call one service function, report errors to the user.
-import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import type { BlockAction, StaticSelectAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { BoltApp } from '../../../slack/app.js';
+import { onButton } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
 import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
@@ -24,21 +25,6 @@ const ackMeta = z.object({ id: z.number().int(), channel: z.string().optional() 
 export function registerOncallListeners(app: BoltApp, deps: ListenerDeps, oncall: OncallDeps): void {
   const { logger } = deps;
   registerOncallCommand(app, deps, oncall);
-
-  /** A button: parse its value, run, tell the clicker the outcome (or what went wrong) privately. */
-  const onButton = <T>(actionId: string, schema: z.ZodType<T>, run: (value: T, user: string, body: BlockAction<ButtonAction>, target: ReplyTarget) => Promise<string | void>) => {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, client }) => {
-      await ack();
-      const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
-      const tr = await deps.trFor(body.user.id);
-      try {
-        const said = await run(schema.parse(JSON.parse(action.value ?? '{}')), body.user.id, body, target);
-        if (said) await tellUser(target, said);
-      } catch (err) {
-        await reportError(err, target, tr, logger);
-      }
-    });
-  };
 
   // ── swap ──
   app.action<BlockAction<StaticSelectAction>>(ONCALL_ACTIONS.swapRotation, async ({ ack, body, action, client }) => {
@@ -79,21 +65,20 @@ export function registerOncallListeners(app: BoltApp, deps: ListenerDeps, oncall
     await tellUser(target, tr(result.forced ? 'oncall.swap.forced' : 'oncall.swap.asked', { user: `<@${o.coveringUser}>`, replaced: `<@${o.replacedUser}>` })).catch((err: unknown) => logger.warn({ err }, 'could not confirm a swap'));
   });
 
-  onButton(ONCALL_ACTIONS.coverAccept, idValue, async ({ id }, user) => {
+  onButton(app, deps, ONCALL_ACTIONS.coverAccept, idValue, async ({ value: { id }, user, tr, target }) => {
     await acceptCover(oncall, id, user);
-    return (await deps.trFor(user))('oncall.cover.accepted_ephemeral');
+    await tellUser(target, tr('oncall.cover.accepted_ephemeral'));
   });
-  onButton(ONCALL_ACTIONS.coverDecline, idValue, async ({ id }, user) => {
+  onButton(app, deps, ONCALL_ACTIONS.coverDecline, idValue, async ({ value: { id }, user, tr, target }) => {
     await declineCover(oncall, id, user);
-    return (await deps.trFor(user))('oncall.cover.declined_ephemeral');
+    await tellUser(target, tr('oncall.cover.declined_ephemeral'));
   });
 
   // ── handover note ──
-  onButton(ONCALL_ACTIONS.addNote, noteValue, async ({ r, at }, user, body, target) => {
+  onButton(app, deps, ONCALL_ACTIONS.addNote, noteValue, async ({ value: { r, at }, user, tr, channel, triggerId, client }) => {
     const t = await prepareNote(oncall, user, { rotation: r, handoverAt: new Date(at) });
-    const tr = await deps.trFor(user);
-    const meta = writeMetadata({ r, at, channel: body.channel?.id });
-    await target.client.views.open({ trigger_id: body.trigger_id, view: views.noteModal({ ...t, privateMetadata: meta }, tr) });
+    const meta = writeMetadata({ r, at, channel });
+    await client.views.open({ trigger_id: triggerId, view: views.noteModal({ ...t, privateMetadata: meta }, tr) });
   });
 
   app.view(ONCALL_VIEWS.note, async ({ ack, view, body, client }) => {
@@ -114,12 +99,11 @@ export function registerOncallListeners(app: BoltApp, deps: ListenerDeps, oncall
   });
 
   // ── acknowledge handover ──
-  onButton(ONCALL_ACTIONS.acknowledge, idValue, async ({ id }, user, body, target) => {
+  onButton(app, deps, ONCALL_ACTIONS.acknowledge, idValue, async ({ value: { id }, user, tr, channel, triggerId, client }) => {
     const { handover, outgoingTickets } = await prepareAcknowledge(oncall, id, user);
-    const tr = await deps.trFor(user);
-    const meta = writeMetadata({ id, channel: body.channel?.id });
+    const meta = writeMetadata({ id, channel });
     const onBehalf = user !== handover.incoming && isSupervisor(oncall, user);
-    await target.client.views.open({ trigger_id: body.trigger_id, view: views.acknowledgeModal({ handover, outgoingTickets, onBehalf, privateMetadata: meta }, tr) });
+    await client.views.open({ trigger_id: triggerId, view: views.acknowledgeModal({ handover, outgoingTickets, onBehalf, privateMetadata: meta }, tr) });
   });
 
   app.view(ONCALL_VIEWS.acknowledge, async ({ ack, view, body, client }) => {
@@ -138,12 +122,12 @@ export function registerOncallListeners(app: BoltApp, deps: ListenerDeps, oncall
   });
 
   // ── P1 page ──
-  onButton(ONCALL_ACTIONS.pageTake, idValue, async ({ id }, user) => {
+  onButton(app, deps, ONCALL_ACTIONS.pageTake, idValue, async ({ value: { id }, user, tr, target }) => {
     const ticket = await takeFromPage(oncall, id, user);
-    return (await deps.trFor(user))('oncall.page.taken', { key: ticket.key });
+    await tellUser(target, tr('oncall.page.taken', { key: ticket.key }));
   });
-  onButton(ONCALL_ACTIONS.pageDecline, idValue, async ({ id }, user) => {
+  onButton(app, deps, ONCALL_ACTIONS.pageDecline, idValue, async ({ value: { id }, user, tr, target }) => {
     const result = await declineFromPage(oncall, id, user);
-    return (await deps.trFor(user))(result === 'moved_on' ? 'oncall.page.declined' : 'oncall.page.declined_last');
+    await tellUser(target, tr(result === 'moved_on' ? 'oncall.page.declined' : 'oncall.page.declined_last'));
   });
 }

@@ -4,9 +4,8 @@ import type { MessageKey, Translate } from '../../../platform/i18n.js';
 import { actions, button, context, header, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
 import type { OutboxPayload } from '../../../outbox/outbox.table.js';
-import type { HandoverSnapshot, PagedTicket } from '../oncall.deps.js';
+import type { Handover, HandoverNote, HandoverSnapshot, Override, PagedTicket, SnapshotPatrolRun, SnapshotTicket } from '../oncall.deps.js';
 import { slaState, type Rotation, type Shift } from '../oncall.rules.js';
-import type { Handover, HandoverNote, Override, SnapshotPatrolRun, SnapshotTicket } from '../oncall.store.js';
 import { HANDOVER_ACTIONS_BLOCK, HANDOVER_RULES_BLOCK, ONCALL_ACTIONS } from './ids.js';
 import { chunkLines } from './views.js';
 

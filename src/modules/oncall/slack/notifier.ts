@@ -9,13 +9,14 @@ import { enqueue, type OutboxMessage } from '../../../outbox/outbox.js';
 import { outbox, type OutboxPayload } from '../../../outbox/outbox.table.js';
 import type { OncallNotifier } from '../oncall.deps.js';
 import { pageTargets, primaryRotation, rotationsOf } from '../oncall.rules.js';
-import { localeOf } from '../oncall.store.js';
+import { storedLocale } from '../../../platform/user-locales.js';
 import { handoverMessageKey } from './ids.js';
 import * as m from './messages.js';
 
+/** The on-call notifier: queues its Slack messages in the caller's transaction. */
 export function slackOncallNotifier(config: Config, tr: Translate): OncallNotifier {
   const rotations = rotationsOf(config);
-  const trOf = async (tx: Db, user: string) => translator((await localeOf(tx, user)) ?? config.locale);
+  const trOf = async (tx: Db, user: string) => translator((await storedLocale(tx, user)) ?? config.locale);
   const dm = async (tx: Db, user: string, dedupeKey: string, payload: (t: Translate) => OutboxPayload): Promise<OutboxMessage> => ({
     kind: 'dm',
     userId: user,

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { Translate } from '../../../platform/i18n.js';
 import { context, modal as sharedModal, option, plain, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
-import type { Handover } from '../oncall.store.js';
+import type { Handover } from '../oncall.deps.js';
 import { ONCALL_LIMITS, type Rotation, type Shift } from '../oncall.rules.js';
 import type { RotationStatus } from '../oncall.service.js';
 import { INPUT, ONCALL_ACTIONS, ONCALL_FORM, ONCALL_VIEWS } from './ids.js';

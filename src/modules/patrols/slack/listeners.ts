@@ -6,7 +6,6 @@ import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
 import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
 import { ViewState } from '../../../slack/view-state.js';
-import { DateTime } from 'luxon';
 import { itemField, noteField, RUN_NOTE_FIELD, validateResults } from '../patrols.rules.js';
 import * as service from '../patrols.service.js';
 import type { PatrolDeps } from '../patrols.service.js';
@@ -25,10 +24,10 @@ const parseButton = (value: string | undefined) => {
 };
 
 /** Registers /patrol, the Claim and Record buttons and the results form. */
-export function registerPatrolListeners(app: BoltApp, deps: ListenerDeps, patrols: PatrolDeps): void {
+export function registerPatrolListeners(routes: BoltApp, deps: ListenerDeps, patrols: PatrolDeps): void {
   const { logger } = deps;
 
-  app.command('/patrol', async ({ command, ack, respond, client }) => {
+  routes.command('/patrol', async ({ command, ack, respond, client }) => {
     await ack();
     const tr = await deps.trFor(command.user_id);
     const target: ReplyTarget = { respond, client, user: command.user_id, channel: command.channel_id };
@@ -51,12 +50,12 @@ export function registerPatrolListeners(app: BoltApp, deps: ListenerDeps, patrol
     }
   });
 
-  onButton(app, deps, PATROL_ACTIONS.claim, async ({ user, value }) => {
+  onButton(routes, deps, PATROL_ACTIONS.claim, async ({ user, value }) => {
     const button = parseButton(value);
     if (button) await service.claimRun(patrols, button.id, user, button.v);
   });
 
-  onButton(app, deps, PATROL_ACTIONS.record, async ({ user, value, channel, triggerId, client, tr }) => {
+  onButton(routes, deps, PATROL_ACTIONS.record, async ({ user, value, channel, triggerId, client, tr }) => {
     const button = parseButton(value);
     if (!button) return;
     const run = await service.prepareSubmit(patrols, button.id, user);
@@ -64,7 +63,7 @@ export function registerPatrolListeners(app: BoltApp, deps: ListenerDeps, patrol
     await client.views.open({ trigger_id: triggerId, view: views.resultsModal(run, meta, tr) });
   });
 
-  app.view(PATROL_VIEWS.submit, async ({ ack, view, body, client }) => {
+  routes.view(PATROL_VIEWS.submit, async ({ ack, view, body, client }) => {
     const tr = await deps.trFor(body.user.id);
     const meta = readMetadata(submitMeta, view.private_metadata);
     const s = new ViewState(view.state.values as never);
@@ -84,13 +83,4 @@ export function registerPatrolListeners(app: BoltApp, deps: ListenerDeps, patrol
       await reportError(err, target, tr, logger);
     }
   });
-}
-
-/** Home: today's patrol runs. */
-export function patrolsHomeSection(patrols: PatrolDeps) {
-  return async (_userId: string, tr: Parameters<typeof views.homeSection>[2]) => {
-    const date = DateTime.fromJSDate(patrols.clock.now(), { zone: patrols.config.timezone }).toISODate()!;
-    const { runs } = await service.todaysRuns(patrols);
-    return views.homeSection(date, runs, tr);
-  };
 }

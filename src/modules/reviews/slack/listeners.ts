@@ -6,8 +6,7 @@ import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
 import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
 import { ViewState } from '../../../slack/view-state.js';
-import { audit } from '../../../platform/audit.js';
-import { addProblems, PROBLEMS_MAX, type DailyDeps } from '../daily.service.js';
+import { addProblems, checkProblemsAuthor, PROBLEMS_MAX, type DailyDeps } from '../daily.service.js';
 import { lastMonthOf } from '../reviews.rules.js';
 import { postReviewAsUser, reviewOf, type ReviewDeps } from '../reviews.service.js';
 import { problemsModal } from './daily-views.js';
@@ -18,10 +17,10 @@ const problemsButton = z.object({ d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), u:
 const problemsMeta = z.object({ d: z.string(), u: z.string(), channel: z.string().optional() });
 
 /** Registers /review, its Post button, and the daily report's Add problems button and form. */
-export function registerReviewListeners(app: BoltApp, deps: ListenerDeps, reviews: ReviewDeps, daily: DailyDeps): void {
+export function registerReviewListeners(routes: BoltApp, deps: ListenerDeps, reviews: ReviewDeps, daily: DailyDeps): void {
   const { logger } = deps;
 
-  app.command('/review', async ({ command, ack, respond, client }) => {
+  routes.command('/review', async ({ command, ack, respond, client }) => {
     await ack();
     const tr = await deps.trFor(command.user_id);
     const target: ReplyTarget = { respond, client, user: command.user_id, channel: command.channel_id };
@@ -37,7 +36,7 @@ export function registerReviewListeners(app: BoltApp, deps: ListenerDeps, review
     }
   });
 
-  onButton(app, deps, REVIEW_ACTIONS.post, async ({ user, value, tr, target }) => {
+  onButton(routes, deps, REVIEW_ACTIONS.post, async ({ user, value, tr, target }) => {
     const result = await postReviewAsUser(reviews, value ?? '', user);
     await tellUser(
       target,
@@ -47,18 +46,15 @@ export function registerReviewListeners(app: BoltApp, deps: ListenerDeps, review
     );
   });
 
-  onButton(app, deps, REVIEW_ACTIONS.addProblems, async ({ user, value, tr, target, channel, triggerId, client }) => {
+  onButton(routes, deps, REVIEW_ACTIONS.addProblems, async ({ user, value, tr, channel, triggerId, client }) => {
     const parsed = problemsButton.safeParse((() => { try { return JSON.parse(value ?? ''); } catch { return undefined; } })());
     if (!parsed.success) return;
     const { d, u } = parsed.data;
-    if (u !== user) {
-      await audit(deps.db, { at: daily.clock.now(), actor: user, action: 'daily.problems', subject: `daily:${d}:${u}`, outcome: 'refused' });
-      return await tellUser(target, tr('review.daily.not_yours', { user: u }));
-    }
+    await checkProblemsAuthor(daily, d, u, user);
     await client.views.open({ trigger_id: triggerId, view: problemsModal(d, writeMetadata({ d, u, channel }), tr) });
   });
 
-  app.view(REVIEW_VIEWS.problems, async ({ ack, view, body, client }) => {
+  routes.view(REVIEW_VIEWS.problems, async ({ ack, view, body, client }) => {
     const tr = await deps.trFor(body.user.id);
     const text = new ViewState(view.state.values as never).text(PROBLEMS_FIELD) ?? '';
     if (!text.trim()) return void (await ack({ response_action: 'errors', errors: { [PROBLEMS_FIELD]: tr('error.required') } }));

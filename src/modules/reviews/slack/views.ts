@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Translate } from '../../../platform/i18n.js';
 import { actions, button, context, divider, fields, header, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, slackDate, truncate } from '../../../slack/mrkdwn.js';
-import { categoryLabel } from '../../tickets/slack/views.js';
+import { categoryLabel } from '../../tickets/index.js';
 import type { Counts, MonthFigures, Review } from '../reviews.figures.js';
 import { change, formatChange, formatMinutes } from '../reviews.rules.js';
 import { REVIEW_ACTIONS } from './ids.js';

@@ -10,7 +10,7 @@ export const TICKET_ACTIONS = {
   close: 'ticket.close',
   reopen: 'ticket.reopen',
   cancel: 'ticket.cancel',
-  /** Handled by the SLA module: technical plan, new committed time and the customer's consent. */
+  /** The consented extension (slack/sla.listeners.ts): technical plan, new committed time and the customer's consent. */
   extend: 'ticket.extend',
   phone: 'ticket.phone',
   /** Handled by the visits module: opens the visit-order form prefilled from the ticket. */

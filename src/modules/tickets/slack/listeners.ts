@@ -1,14 +1,14 @@
 // Ticket listeners: ack fast, parse, call one service function, report errors to the user.
-import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { option } from '../../../slack/blocks.js';
 import type { BoltApp } from '../../../slack/app.js';
+import { onButton } from '../../../slack/buttons.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
 import type { Translate } from '../../../platform/i18n.js';
 import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
 import { ViewState } from '../../../slack/view-state.js';
-import { searchCustomers } from '../../customers/customers.store.js';
-import { normalizePhone } from '../../customers/phone.rules.js';
+import type { ListenerDeps } from '../../../slack/deps.js';
+import { normalizePhone } from '../../customers/index.js';
 import {
   validateCancelReason,
   validateRemoteStep,
@@ -18,21 +18,27 @@ import {
   type TicketAction,
   type TicketDraft,
 } from '../tickets.rules.js';
+import { latestConsentOf } from '../tickets.queries.js';
 import * as service from '../tickets.service.js';
-import { latestConsent } from '../tickets.store.js';
-import type { ListenerDeps } from '../../../slack/deps.js';
+import type { SlaDeps } from '../tickets.sla.service.js';
+import { prepareAction, type TicketDeps } from '../tickets.transition.js';
 import { registerTicketCommand } from './command.js';
 import { FORM, OPEN_TICKET_SHORTCUT, TICKET_ACTIONS, TICKET_VIEWS } from './ids.js';
+import { registerExtendListeners } from './sla.listeners.js';
 import * as views from './views.js';
 
 const buttonValue = z.object({ id: z.number().int(), v: z.number().int().optional() });
 const actionMeta = z.object({ id: z.number().int(), v: z.number().int().optional(), channel: z.string().optional() });
 const createMeta = z.object({ channel: z.string().optional(), originChannel: z.string().optional(), originTs: z.string().optional() });
 
-/** Registers /ticket, the message shortcut, the ticket buttons and the ticket modals. */
-export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void {
+/**
+ * Registers everything of tickets in Slack: /ticket, the message shortcut, the ticket buttons and
+ * modals, and Extend (the consented SLA extension).
+ */
+export function registerTicketListeners(app: BoltApp, deps: ListenerDeps, tickets: TicketDeps, sla: SlaDeps): void {
   const { logger } = deps;
-  registerTicketCommand(app, deps);
+  registerTicketCommand(app, deps, tickets);
+  registerExtendListeners(app, deps, tickets, sla);
 
   app.shortcut(OPEN_TICKET_SHORTCUT, async ({ shortcut, ack, client }) => {
     await ack();
@@ -47,7 +53,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
   });
 
   app.options(TICKET_ACTIONS.customerPick, async ({ options, ack }) => {
-    const found = await searchCustomers(deps.db, options.value.trim(), 50);
+    const found = await service.suggestCustomers(tickets, options.value.trim());
     await ack({ options: found.map((c) => option(c.site ? `${c.name} · ${c.site}` : c.name, String(c.id))) });
   });
 
@@ -67,7 +73,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
       description: s.text(FORM.description),
       expectedAt: s.dateTime(FORM.expected),
     };
-    const problems = validateTicketDraft(draft, deps.tickets.clock.now(), deps.config.tickets.categories, (p) => normalizePhone(p) !== undefined);
+    const problems = validateTicketDraft(draft, tickets.clock.now(), deps.config.tickets.categories, (p) => normalizePhone(p) !== undefined);
     const tr = await deps.trFor(body.user.id);
     if (Object.keys(problems).length > 0) {
       await ack({ response_action: 'errors', errors: fieldErrors(problems, tr) });
@@ -77,7 +83,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
     const meta = readMetadata(createMeta, view.private_metadata);
     const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
     try {
-      const ticket = await service.openTicket(deps.tickets, draft, body.user.id, {
+      const ticket = await service.openTicket(tickets, draft, body.user.id, {
         requestKey: `view:${view.id}`,
         origin: { channel: meta.originChannel ?? meta.channel, messageTs: meta.originTs },
       });
@@ -91,63 +97,42 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
 
   // Buttons that change the ticket at once.
   const direct: [TicketAction, (id: number, user: string, v: number | undefined) => Promise<unknown>][] = [
-    ['take', (id, user, v) => service.takeTicket(deps.tickets, id, user, v)],
-    ['wait_customer', (id, user, v) => service.waitOnCustomer(deps.tickets, id, user, undefined, v)],
-    ['resume', (id, user, v) => service.resumeTicket(deps.tickets, id, user, v)],
-    ['close', (id, user, v) => service.closeTicket(deps.tickets, id, user, v)],
-    ['reopen', (id, user, v) => service.reopenTicket(deps.tickets, id, user, v)],
+    ['take', (id, user, v) => service.takeTicket(tickets, id, user, v)],
+    ['wait_customer', (id, user, v) => service.waitOnCustomer(tickets, id, user, undefined, v)],
+    ['resume', (id, user, v) => service.resumeTicket(tickets, id, user, v)],
+    ['close', (id, user, v) => service.closeTicket(tickets, id, user, v)],
+    ['reopen', (id, user, v) => service.reopenTicket(tickets, id, user, v)],
   ];
   for (const [action, run] of direct) {
-    app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS[action], async ({ ack, body, action: button, respond, client }) => {
-      await ack();
-      const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
-      const tr = await deps.trFor(body.user.id);
-      try {
-        const { id, v } = buttonValue.parse(JSON.parse(button.value ?? '{}'));
-        await run(id, body.user.id, v);
-      } catch (err) {
-        await reportError(err, target, tr, logger);
-      }
+    onButton(app, deps, TICKET_ACTIONS[action], async ({ user, value }) => {
+      const { id, v } = buttonValue.parse(JSON.parse(value ?? '{}'));
+      await run(id, user, v);
     });
   }
 
   // Buttons that ask for details first: check the action is allowed, then open its form.
   const withForm: TicketAction[] = ['assign', 'remote_step', 'resolve', 'cancel'];
   for (const action of withForm) {
-    app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS[action], async ({ ack, body, action: button, respond, client }) => {
-      await ack();
-      const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
-      const tr = await deps.trFor(body.user.id);
-      try {
-        const { id, v } = buttonValue.parse(JSON.parse(button.value ?? '{}'));
-        const ticket = await service.prepareAction(deps.tickets, id, body.user.id, action, v);
-        const meta = writeMetadata({ id, v, channel: body.channel?.id });
-        let view;
-        if (action === 'assign') view = views.assignModal(ticket, meta, tr);
-        else if (action === 'resolve') view = views.resolveModal(ticket, deps.config.tickets.categories, meta, tr);
-        else if (action === 'cancel') view = views.cancelModal(ticket, meta, tr);
-        else {
-          const consent = await latestConsent(deps.db, id);
-          view = consent ? views.stepModal(ticket, consent.consentedBy, writeMetadata({ id, channel: body.channel?.id }), tr) : views.consentModal(ticket, meta, tr);
-        }
-        await client.views.open({ trigger_id: body.trigger_id, view });
-      } catch (err) {
-        await reportError(err, target, tr, logger);
+    onButton(app, deps, TICKET_ACTIONS[action], async ({ user, value, tr, channel, triggerId, client }) => {
+      const { id, v } = buttonValue.parse(JSON.parse(value ?? '{}'));
+      const ticket = await prepareAction(tickets, id, user, action, v);
+      const meta = writeMetadata({ id, v, channel });
+      let view;
+      if (action === 'assign') view = views.assignModal(ticket, meta, tr);
+      else if (action === 'resolve') view = views.resolveModal(ticket, deps.config.tickets.categories, meta, tr);
+      else if (action === 'cancel') view = views.cancelModal(ticket, meta, tr);
+      else {
+        const consent = await latestConsentOf(tickets, id);
+        view = consent ? views.stepModal(ticket, consent.consentedBy, writeMetadata({ id, channel }), tr) : views.consentModal(ticket, meta, tr);
       }
+      await client.views.open({ trigger_id: triggerId, view });
     });
   }
 
-  app.action<BlockAction<ButtonAction>>(TICKET_ACTIONS.phone, async ({ ack, body, action: button, respond, client }) => {
-    await ack();
-    const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
-    const tr = await deps.trFor(body.user.id);
-    try {
-      const { id } = buttonValue.parse(JSON.parse(button.value ?? '{}'));
-      const { ticket, phone } = await service.revealPhone(deps.tickets, id, body.user.id);
-      await tellUser(target, tr('ticket.phone_is', { key: ticket.key, name: ticket.callerName ?? '—', phone }));
-    } catch (err) {
-      await reportError(err, target, tr, logger);
-    }
+  onButton(app, deps, TICKET_ACTIONS.phone, async ({ user, value, tr, target }) => {
+    const { id } = buttonValue.parse(JSON.parse(value ?? '{}'));
+    const { ticket, phone } = await service.revealPhone(tickets, id, user);
+    await tellUser(target, tr('ticket.phone_is', { key: ticket.key, name: ticket.callerName ?? '—', phone }));
   });
 
   /**
@@ -183,19 +168,19 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
     TICKET_VIEWS.assign,
     (s) => s.user(FORM.assignee),
     (assignee): FieldProblems => (assignee ? {} : { [FORM.assignee]: { key: 'error.required' } }),
-    (assignee, m, user) => service.assignTicket(deps.tickets, m.id, user, assignee!, m.v),
+    (assignee, m, user) => service.assignTicket(tickets, m.id, user, assignee!, m.v),
   );
   submission(
     TICKET_VIEWS.resolve,
     (s) => ({ cause: s.text(FORM.cause) ?? '', fix: s.text(FORM.fix) ?? '', faultCategory: s.selected(FORM.faultCategory) ?? '' }),
     (r) => validateResolution(r, deps.config.tickets.categories),
-    (r, m, user) => service.resolveTicket(deps.tickets, m.id, user, r, m.v),
+    (r, m, user) => service.resolveTicket(tickets, m.id, user, r, m.v),
   );
   submission(
     TICKET_VIEWS.cancel,
     (s) => s.text(FORM.reason) ?? '',
     validateCancelReason,
-    (reason, m, user) => service.cancelTicket(deps.tickets, m.id, user, reason, m.v),
+    (reason, m, user) => service.cancelTicket(tickets, m.id, user, reason, m.v),
   );
   // No version on the step form (each step is new work); its view id keys it instead, so a
   // repeated delivery of one submission logs one step.
@@ -203,7 +188,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
     TICKET_VIEWS.step,
     (s) => ({ step: s.text(FORM.step) ?? '', result: s.text(FORM.result) ?? '' }),
     validateRemoteStep,
-    (step, m, user, viewId) => service.logRemoteStep(deps.tickets, m.id, user, step, { requestKey: `${TICKET_VIEWS.step}:${viewId}` }),
+    (step, m, user, viewId) => service.logRemoteStep(tickets, m.id, user, step, { requestKey: `${TICKET_VIEWS.step}:${viewId}` }),
   );
 
   // Consent, then straight on to the first step in the same modal.
@@ -211,18 +196,18 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps): void 
     const s = new ViewState(view.state.values as never);
     const meta = readMetadata(actionMeta, view.private_metadata);
     const tr = await deps.trFor(body.user.id);
-    const consent = { consentedBy: s.text(FORM.consentedBy) ?? '', method: s.selected(FORM.consentMethod) ?? '', consentedAt: s.dateTime(FORM.consentedAt) ?? deps.tickets.clock.now() };
+    const consent = { consentedBy: s.text(FORM.consentedBy) ?? '', method: s.selected(FORM.consentMethod) ?? '', consentedAt: s.dateTime(FORM.consentedAt) ?? tickets.clock.now() };
     const target: ReplyTarget = { client, user: body.user.id, channel: meta.channel };
     try {
       // The consent form becomes the step form with the same view id: the callback id tells the two keys apart.
-      await service.recordRemoteConsent(deps.tickets, meta.id, body.user.id, consent, { requestKey: `${TICKET_VIEWS.consent}:${view.id}` });
+      await service.recordRemoteConsent(tickets, meta.id, body.user.id, consent, { requestKey: `${TICKET_VIEWS.consent}:${view.id}` });
     } catch (err) {
       const errors = viewErrors(err, tr);
       if (errors) return void (await ack({ response_action: 'errors', errors }));
       await ack();
       return void (await reportError(err, target, tr, logger));
     }
-    const ticket = await service.prepareAction(deps.tickets, meta.id, body.user.id, 'remote_step').catch(() => undefined);
+    const ticket = await prepareAction(tickets, meta.id, body.user.id, 'remote_step').catch(() => undefined);
     if (!ticket) return void (await ack());
     await ack({ response_action: 'update', view: views.stepModal(ticket, consent.consentedBy, writeMetadata({ id: meta.id, channel: meta.channel }), tr) });
   });

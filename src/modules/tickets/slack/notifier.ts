@@ -5,7 +5,7 @@ import { escapeMrkdwn } from '../../../slack/mrkdwn.js';
 import { enqueue, type OutboxMessage } from '../../../outbox/outbox.js';
 import type { PostedHook } from '../../../outbox/worker.js';
 import type { Clock } from '../../../platform/clock.js';
-import type { TicketChange, TicketNotifier } from '../tickets.service.js';
+import type { TicketChange, TicketNotifier } from '../tickets.transition.js';
 import type { TicketWithCustomer } from '../tickets.store.js';
 import { tickets } from '../tickets.table.js';
 import { ticketMessageKey } from './ids.js';

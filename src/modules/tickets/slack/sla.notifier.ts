@@ -5,11 +5,11 @@ import type { Clock } from '../../../platform/clock.js';
 import type { Translate } from '../../../platform/i18n.js';
 import { actions, button, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate } from '../../../slack/mrkdwn.js';
-import { TICKET_ACTIONS, ticketMessageKey } from '../../tickets/slack/ids.js';
-import { ticketMessage } from '../../tickets/slack/views.js';
-import type { TicketWithCustomer } from '../../tickets/tickets.store.js';
-import { formatLateness } from '../sla.rules.js';
-import type { SlaAlert, SlaNotifier } from '../sla.service.js';
+import { TICKET_ACTIONS, ticketMessageKey } from './ids.js';
+import { ticketMessage } from './views.js';
+import type { TicketWithCustomer } from '../tickets.store.js';
+import { formatLateness } from '../../sla/index.js';
+import type { SlaAlert, SlaNotifier } from '../tickets.sla.service.js';
 
 /** A link to the ticket's message once it has one, else its id. */
 export function ticketLink(t: Pick<TicketWithCustomer, 'key' | 'slackChannel' | 'slackTs'>): string {

@@ -3,10 +3,10 @@ import type { Config } from '../../../config/config.js';
 import type { MessageKey, Translate } from '../../../platform/i18n.js';
 import { context, input, modal, option, section, textInput } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
-import { FORM, TICKET_VIEWS } from '../../tickets/slack/ids.js';
-import type { TicketWithCustomer } from '../../tickets/tickets.store.js';
-import { STAGE_BIT } from '../sla.rules.js';
-import type { SlaExtension } from '../sla.store.js';
+import { FORM, TICKET_VIEWS } from './ids.js';
+import type { TicketWithCustomer } from '../tickets.store.js';
+import { STAGE_BIT } from '../../sla/index.js';
+import type { SlaExtension } from '../tickets.sla.store.js';
 
 /** The Extend form: technical plan, new committed time, and the customer's consent. */
 export function extendModal(t: TicketWithCustomer, privateMetadata: string, tr: Translate): ModalView {

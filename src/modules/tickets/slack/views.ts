@@ -3,10 +3,10 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { MessageKey, Translate } from '../../../platform/i18n.js';
 import { actions, button, context, divider, fields, header, input, md, modal as sharedModal, option, plain, section, textInput } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
-import { maskPhone } from '../../customers/phone.rules.js';
+import { maskPhone } from '../../customers/index.js';
 import { buttonsFor, CONSENT_METHODS, TICKET_LIMITS, type TicketAction } from '../tickets.rules.js';
-import { STAGE_BIT } from '../../sla/sla.rules.js';
-import { SYSTEM_ACTOR, type TicketChange } from '../tickets.service.js';
+import { STAGE_BIT } from '../../sla/index.js';
+import { SYSTEM_ACTOR, type TicketChange } from '../tickets.transition.js';
 import type { RemoteStep, TicketEvent, TicketWithCustomer } from '../tickets.store.js';
 import { FORM, TICKET_ACTIONS, TICKET_VIEWS } from './ids.js';
 

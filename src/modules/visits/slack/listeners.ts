@@ -1,20 +1,19 @@
 // Visit-order listeners: ack fast, parse, call one service function, report errors to the user.
-import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { ValidationError } from '../../../platform/errors.js';
 import type { Translate } from '../../../platform/i18n.js';
 import { canDispatch } from '../../../platform/roles.js';
 import type { BoltApp } from '../../../slack/app.js';
+import { onButton, type ButtonClick } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
-import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
+import { reportError, tellUser, viewErrors } from '../../../slack/responses.js';
 import { ViewState, type ViewValues } from '../../../slack/view-state.js';
-import { TICKET_ACTIONS } from '../../tickets/slack/ids.js';
+import { TICKET_ACTIONS } from '../../tickets/index.js';
 import * as field from '../visits.field.js';
 import type { VisitAction } from '../visits.rules.js';
 import * as service from '../visits.service.js';
-import type { VisitDeps } from '../visits.service.js';
-import type { VisitOrderView } from '../visits.store.js';
+import type { VisitDeps, VisitOrderView } from '../visits.service.js';
 import { openVisitForm, registerVisitCommand } from './command.js';
 import { VFORM, VISIT_ACTIONS, VISIT_VIEWS } from './ids.js';
 import * as modals from './modals.js';
@@ -34,31 +33,20 @@ export function registerVisitListeners(app: BoltApp, deps: ListenerDeps, visits:
   const { logger, config } = deps;
   registerVisitCommand(app, deps, visits);
 
-  const onButton = (actionId: string, run: (args: { id: number; v?: number; user: string; name: string; channel?: string; triggerId: string; target: ReplyTarget; tr: Translate }) => Promise<unknown>) => {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, client }) => {
-      await ack();
-      const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
-      const tr = await deps.trFor(body.user.id);
-      try {
-        const { id, v } = buttonValue.parse(JSON.parse(action.value ?? '{}'));
-        await run({ id, v, user: body.user.id, name: body.user.name ?? body.user.id, channel: body.channel?.id, triggerId: body.trigger_id, target, tr });
-      } catch (err) {
-        await reportError(err, target, tr, logger);
-      }
-    });
-  };
+  /** An order's (or, for Request visit, a ticket's) button: its value is the id and the version the message showed. */
+  const onOrderButton = (actionId: string, run: (click: ButtonClick<z.infer<typeof buttonValue>>) => Promise<unknown>) => onButton(app, deps, actionId, buttonValue, run);
 
-  onButton(TICKET_ACTIONS.requestVisit, ({ id, user, channel, triggerId, target, tr }) => openVisitForm(visits, target.client, triggerId, id, user, channel, tr));
+  onOrderButton(TICKET_ACTIONS.requestVisit, ({ value: { id }, user, channel, triggerId, target, tr }) => openVisitForm(visits, target.client, triggerId, id, user, channel, tr));
 
   // Buttons that change the order at once. Accept ignores the version: an open order is open.
-  onButton(VISIT_ACTIONS.accept, ({ id, user }) => service.acceptVisit(visits, id, user));
-  onButton(VISIT_ACTIONS.arrive, ({ id, v, user }) => field.arrive(visits, id, user, v));
-  onButton(VISIT_ACTIONS.archive, ({ id, v, user }) => service.archiveVisit(visits, id, user, v));
-  onButton(VISIT_ACTIONS.new_link, async ({ id, user, target, tr }) => {
+  onOrderButton(VISIT_ACTIONS.accept, ({ value: { id }, user }) => service.acceptVisit(visits, id, user));
+  onOrderButton(VISIT_ACTIONS.arrive, ({ value: { id, v }, user }) => field.arrive(visits, id, user, v));
+  onOrderButton(VISIT_ACTIONS.archive, ({ value: { id, v }, user }) => service.archiveVisit(visits, id, user, v));
+  onOrderButton(VISIT_ACTIONS.new_link, async ({ value: { id }, user, target, tr }) => {
     const o = await field.renewSignoffLink(visits, id, user);
     await tellUser(target, tr('visit.link_renewed', { key: o.key }));
   });
-  onButton(VISIT_ACTIONS.phone, async ({ id, user, target, tr }) => {
+  onOrderButton(VISIT_ACTIONS.phone, async ({ value: { id }, user, target, tr }) => {
     const o = await service.revealVisitPhone(visits, id, user);
     await tellUser(target, tr('visit.phone_is', { key: o.key, name: o.contactName, phone: o.contactPhone }));
   });
@@ -76,7 +64,7 @@ export function registerVisitListeners(app: BoltApp, deps: ListenerDeps, visits:
     ['callback', (o, meta, tr) => modals.callbackModal(o, meta, tr)],
   ];
   for (const [action, build] of forms) {
-    onButton(VISIT_ACTIONS[action as Exclude<VisitAction, 'confirm'>], async ({ id, v, user, name, channel, triggerId, target, tr }) => {
+    onOrderButton(VISIT_ACTIONS[action as Exclude<VisitAction, 'confirm'>], async ({ value: { id, v }, user, name, channel, triggerId, target, tr }) => {
       const version = action === 'decline' ? undefined : v;
       const o = await service.prepareAction(visits, id, user, action, version);
       if (action === 'confirm_window') await service.revealVisitPhone(visits, id, user); // the form shows the full number: audited

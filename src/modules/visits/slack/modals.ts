@@ -6,8 +6,7 @@ import { t } from '../../../platform/i18n.js';
 import { context, modal as sharedModal, option, plain, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, truncate } from '../../../slack/mrkdwn.js';
 import { CALL_RESULTS, LATE_REASONS, VISIT_LIMITS, VISIT_RESULTS, windowEndOf } from '../visits.rules.js';
-import type { VisitPrefill } from '../visits.service.js';
-import type { VisitOrderView } from '../visits.store.js';
+import type { VisitOrderView, VisitPrefill } from '../visits.service.js';
 import { VFORM, VINPUT, VISIT_VIEWS } from './ids.js';
 import { localWindow } from './views.js';
 

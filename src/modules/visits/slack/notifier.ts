@@ -1,22 +1,21 @@
 // Tells Slack about visit orders through the outbox: one dispatch message per order (updated in
 // place), replies in its thread, a line in the ticket's thread, DMs and escalations.
-import { eq } from 'drizzle-orm';
 import type { Config } from '../../../config/config.js';
 import { enqueue, type OutboxMessage } from '../../../outbox/outbox.js';
 import type { PostedHook } from '../../../outbox/worker.js';
 import type { Clock } from '../../../platform/clock.js';
-import type { Db } from '../../../platform/db.js';
 import type { Translate } from '../../../platform/i18n.js';
 import { actions, button, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate } from '../../../slack/mrkdwn.js';
-import { formatLateness } from '../../sla/sla.rules.js';
-import { ticketMessageKey } from '../../tickets/slack/ids.js';
-import { getTicket } from '../../tickets/tickets.store.js';
-import type { VisitChange, VisitNotifier } from '../visits.service.js';
-import { listDeclines, type VisitOrderView } from '../visits.store.js';
-import { visitOrders } from '../visits.table.js';
+import { formatLateness } from '../../sla/index.js';
+import { ticketMessageKey } from '../../tickets/index.js';
+import { declinesOf, ticketHasThread } from '../visits.queries.js';
+import { recordDispatchMessage, type VisitChange, type VisitNotifier, type VisitOrderView } from '../visits.service.js';
 import { VISIT_ACTIONS, visitMessageKey } from './ids.js';
 import { changeReply, dispatchMessage, slackWindow, visitButtonValue } from './views.js';
+
+/** The change's transaction: the notifier only queues outbox rows (and reads) in it. */
+type Tx = Parameters<VisitNotifier['created']>[0];
 
 /** A link to the order's dispatch message once it has one, else its id in bold. */
 export function orderLink(o: Pick<VisitOrderView, 'key' | 'slackChannel' | 'slackTs'>): string {
@@ -31,12 +30,11 @@ export function dispatcherMentions(config: Config): string {
 
 export function slackVisitNotifier(clock: Clock, config: Config, tr: Translate): VisitNotifier {
   const escalationChannel = (o: VisitOrderView) => config.channels.escalation ?? o.slackChannel;
-  const message = async (tx: Db, o: VisitOrderView) =>
-    dispatchMessage({ order: o, declines: o.state === 'open' ? await listDeclines(tx, o.id) : [], maxCallAttempts: config.visits.max_call_attempts }, tr);
+  const message = async (tx: Tx, o: VisitOrderView) =>
+    dispatchMessage({ order: o, declines: o.state === 'open' ? await declinesOf(tx, o.id) : [], maxCallAttempts: config.visits.max_call_attempts }, tr);
   /** A line in the ticket's thread, when the ticket has a message to reply to. */
-  const ticketReply = async (tx: Db, o: VisitOrderView, text: string): Promise<OutboxMessage[]> => {
-    const ticket = await getTicket(tx, o.ticketId);
-    return ticket?.slackChannel ? [{ kind: 'reply', targetKey: ticketMessageKey(o.ticketId), payload: { text } }] : [];
+  const ticketReply = async (tx: Tx, o: VisitOrderView, text: string): Promise<OutboxMessage[]> => {
+    return (await ticketHasThread(tx, o.ticketId)) ? [{ kind: 'reply', targetKey: ticketMessageKey(o.ticketId), payload: { text } }] : [];
   };
   const where = (o: VisitOrderView) => (o.slackChannel ? `<#${o.slackChannel}>` : tr('visit.no_channel'));
 
@@ -131,7 +129,7 @@ export function slackVisitNotifier(clock: Clock, config: Config, tr: Translate):
   }
 
   /** What a change causes beyond the order's own message and thread. */
-  async function extras(tx: Db, o: VisitOrderView, change: VisitChange): Promise<OutboxMessage[]> {
+  async function extras(tx: Tx, o: VisitOrderView, change: VisitChange): Promise<OutboxMessage[]> {
     const out: OutboxMessage[] = [];
     const dm = (userId: string, text: string) => out.push({ kind: 'dm', userId, payload: { text } });
     switch (change.action) {
@@ -180,5 +178,5 @@ export function slackVisitNotifier(clock: Clock, config: Config, tr: Translate):
 export const visitPostedHook: PostedHook = async (tx, messageKey, channel, ts) => {
   const m = /^visit:(\d+)$/.exec(messageKey);
   if (!m) return;
-  await tx.update(visitOrders).set({ slackChannel: channel, slackTs: ts }).where(eq(visitOrders.id, Number(m[1])));
+  await recordDispatchMessage(tx, Number(m[1]), channel, ts);
 };

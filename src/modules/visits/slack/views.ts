@@ -4,10 +4,9 @@ import { DateTime } from 'luxon';
 import type { MessageKey, Translate } from '../../../platform/i18n.js';
 import { actions, button, context, divider, fields, header, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
-import { maskPhone } from '../../customers/phone.rules.js';
+import { maskPhone } from '../../customers/index.js';
 import { buttonsFor, type VisitAction } from '../visits.rules.js';
-import type { VisitChange } from '../visits.service.js';
-import type { VisitEvent, VisitOrderView } from '../visits.store.js';
+import type { VisitChange, VisitEvent, VisitOrderView } from '../visits.service.js';
 import { VISIT_ACTIONS } from './ids.js';
 
 /** What a visit button carries: the order and the version the message showed. */

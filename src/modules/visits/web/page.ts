@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import { t, type Locale, type MessageKey, type Params } from '../../../platform/i18n.js';
 import type { SignoffProblem } from '../signoff.rules.js';
-import type { VisitOrderView } from '../visits.store.js';
+import type { VisitOrderView } from '../visits.service.js';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
