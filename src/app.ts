@@ -2,12 +2,13 @@
 // main.ts and the tests both start opsdesk through `startOpsdesk`. The one place (with services.ts
 // and cli/) that knows every module.
 import { WebClient } from '@slack/web-api';
-import { sql } from 'drizzle-orm';
 import type { Config } from './config/config.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { systemClock, type Clock } from './platform/clock.js';
-import { rows, type Store } from './platform/db.js';
+import type { Store } from './platform/db.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
+import { outboxBacklog } from './outbox/outbox.js';
 import type { Logger } from './platform/logger.js';
 import { UserLocales } from './platform/user-locales.js';
 import { createSlackApp, jsonRoute, startSlackApp } from './slack/app.js';
@@ -17,7 +18,7 @@ import { SlackRouter } from './slack/router.js';
 import type { App } from '@slack/bolt';
 import { registerUnbuiltCommands } from './slack/unbuilt.js';
 import { buildServices, POSTED_HOOKS, type Services } from './services.js';
-import { registerTicketListeners, ticketsHomeSection, type TicketDeps } from './modules/tickets/index.js';
+import { openTicketsBySla, registerTicketListeners, ticketsHomeSection, type TicketDeps } from './modules/tickets/index.js';
 import { registerVisitListeners, visitRoutes, visitsHomeSection } from './modules/visits/index.js';
 import { patrolsHomeSection, registerPatrolListeners } from './modules/patrols/index.js';
 import { oncallHomeSection, registerOncallListeners } from './modules/oncall/index.js';
@@ -65,7 +66,9 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
     postedHooks: POSTED_HOOKS,
     pollMs: opts.outboxPollMs,
   });
+  const metrics = createMetrics();
   const services = buildServices({
+    metrics,
     db: store.db,
     config,
     clock,
@@ -76,6 +79,7 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
   const ticketDeps = services.tickets;
 
   const inFlight = new InFlight();
+  addStoreGauges(metrics, services, inFlight);
   const app = createSlackApp({
     botToken: opts.slack.botToken,
     signingSecret: opts.slack.signingSecret,
@@ -89,20 +93,8 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
         return { status: ok ? 200 : 503, body: { ok, store: store.kind } };
       }),
       jsonRoute('/metrics', async () => {
-        const [outbox] = await rows<{ pending: number; failed: number }>(
-          store.db,
-          sql`select count(*) filter (where status = 'pending')::int as pending, count(*) filter (where status = 'failed')::int as failed from outbox`,
-        ).catch(() => [{ pending: -1, failed: -1 }]);
-        const body = [
-          '# TYPE opsdesk_requests_in_flight gauge',
-          `opsdesk_requests_in_flight ${inFlight.size}`,
-          '# TYPE opsdesk_outbox_pending gauge',
-          `opsdesk_outbox_pending ${outbox?.pending ?? -1}`,
-          '# TYPE opsdesk_outbox_failed gauge',
-          `opsdesk_outbox_failed ${outbox?.failed ?? -1}`,
-          '',
-        ].join('\n');
-        return { status: 200, body, contentType: 'text/plain; version=0.0.4' };
+        const { body, contentType } = await metrics.scrape();
+        return { status: 200, body, contentType };
       }),
       ...visitRoutes(services.visits, logger),
     ],
@@ -148,4 +140,29 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
         await worker.drain(5_000).catch(() => 0);
       })()),
   };
+}
+
+/** The gauges /metrics reads at scrape time: handlers in flight, the outbox backlog, open tickets by SLA state. */
+function addStoreGauges(metrics: Metrics, services: Services, inFlight: InFlight): void {
+  metrics.addScrapeGauge({ name: 'opsdesk_requests_in_flight', help: 'Slack handlers running now (ack and the work after it)', labelNames: [], read: async () => [{ labels: {}, value: inFlight.size }] });
+  // One query serves the three outbox gauges of a scrape.
+  let cached: { at: number; backlog: ReturnType<typeof outboxBacklog> } | undefined;
+  const backlog = () => {
+    if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), backlog: outboxBacklog(services.db, services.clock.now()) };
+    return cached.backlog;
+  };
+  metrics.addScrapeGauge({ name: 'opsdesk_outbox_pending', help: 'Outbox messages not delivered yet', labelNames: [], read: async () => [{ labels: {}, value: (await backlog()).pending }] });
+  metrics.addScrapeGauge({ name: 'opsdesk_outbox_failed', help: 'Outbox messages Slack refused for good (see last_error)', labelNames: [], read: async () => [{ labels: {}, value: (await backlog()).failed }] });
+  metrics.addScrapeGauge({
+    name: 'opsdesk_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest undelivered outbox message',
+    labelNames: [],
+    read: async () => [{ labels: {}, value: (await backlog()).oldestPendingSeconds }],
+  });
+  metrics.addScrapeGauge({
+    name: 'opsdesk_open_tickets',
+    help: 'Open tickets (not yet resolved) by priority and SLA state (ok, warning, breached, paused)',
+    labelNames: ['priority', 'sla_state'] as const,
+    read: async () => (await openTicketsBySla(services.tickets)).map((r) => ({ labels: { priority: r.priority, sla_state: r.slaState }, value: r.count })),
+  });
 }

@@ -9,6 +9,7 @@ import type { Clock } from './platform/clock.js';
 import type { Db } from './platform/db.js';
 import { translator, type Translate } from './platform/i18n.js';
 import type { Logger } from './platform/logger.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
 import { buildCalendars } from './modules/sla/index.js';
 import { autoCloseResolved, slackSlaNotifier, slackTicketNotifier, sweepTickets, ticketPostedHook, urgentHook, type SlaDeps, type TicketDeps } from './modules/tickets/index.js';
 import { slackVisitNotifier, sweepVisitOrders, visitOrderGuard, visitPostedHook, watchVisits, type VisitDeps } from './modules/visits/index.js';
@@ -21,6 +22,8 @@ export interface Services {
   readonly config: Config;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Prometheus metrics of this process (GET /metrics). */
+  readonly metrics: Metrics;
   /** The workspace language, for channel messages. */
   readonly tr: Translate;
   /** Wakes the outbox worker after a commit that queued messages. */
@@ -39,8 +42,9 @@ export interface Services {
 /** Every module's hook that keeps a delivered message's ts on its own rows (the app's and the CLI's worker). */
 export const POSTED_HOOKS: readonly PostedHook[] = [ticketPostedHook, visitPostedHook];
 
-export function buildServices(opts: { db: Db; config: Config; clock: Clock; logger: Logger; queued: () => void; files?: FileUploader }): Services {
+export function buildServices(opts: { db: Db; config: Config; clock: Clock; logger: Logger; queued: () => void; files?: FileUploader; metrics?: Metrics }): Services {
   const { db, config, clock, logger, queued } = opts;
+  const metrics = opts.metrics ?? createMetrics({ defaultMetrics: false });
   const tr = translator(config.locale);
   const slaNotify = slackSlaNotifier(config, clock, tr);
   const oncallNotify = slackOncallNotifier(config, tr);
@@ -64,7 +68,7 @@ export function buildServices(opts: { db: Db; config: Config; clock: Clock; logg
   // The review's chart goes through the files upload API (opts.files); without it charts wait for the app.
   const reviews: ReviewDeps = Object.freeze({ db, clock, config, logger, tr, present: slackReviewPresenter(tr), files: opts.files, queued });
   const daily: DailyDeps = Object.freeze({ db, clock, config, notify: slackDailyNotifier(clock, () => config.channels.review, tr), queued });
-  return Object.freeze({ db, config, clock, logger, tr, queued, tickets, sla, oncall, visits, patrols, reviews, daily, jobs: JOBS });
+  return Object.freeze({ db, config, clock, logger, metrics, tr, queued, tickets, sla, oncall, visits, patrols, reviews, daily, jobs: JOBS });
 }
 
 /** The scheduled jobs by name: the scheduler, `npm run opsdesk -- job <name>` and the tests run them. */

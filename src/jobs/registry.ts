@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
 
 export interface JobContext<S> {
   /** What the job's functions need: the composition root's deps. */
@@ -36,4 +37,6 @@ export interface JobHost {
   logger: Logger;
   config: Config;
   jobs: Record<string, JobDefinition<never>>;
+  /** Job runs by job and outcome, for /metrics (absent in the command line). */
+  metrics?: Pick<Metrics, 'jobRuns'>;
 }

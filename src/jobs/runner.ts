@@ -37,7 +37,10 @@ export async function runJob<S extends JobHost>(services: S, job: string, slot: 
       .select({ id: jobRuns.id })
       .from(jobRuns)
       .where(and(eq(jobRuns.job, name), eq(jobRuns.slot, slot), eq(jobRuns.trigger, 'schedule'), eq(jobRuns.outcome, 'running')));
-    if (!row) return { outcome: 'skipped' };
+    if (!row) {
+      services.metrics?.jobRuns.inc({ job, outcome: 'skipped' });
+      return { outcome: 'skipped' };
+    }
     runId = row.id;
   } else {
     const [row] = await services.db
@@ -51,10 +54,12 @@ export async function runJob<S extends JobHost>(services: S, job: string, slot: 
     const counts = await definition.run({ services, at: slot, args });
     await services.db.update(jobRuns).set({ outcome: 'ok', counts, finishedAt: new Date() }).where(eq(jobRuns.id, runId));
     services.logger.info({ job, slot: slot.toISOString(), trigger, args, counts, ms: Math.round(performance.now() - started) }, 'job run');
+    services.metrics?.jobRuns.inc({ job, outcome: 'ok' });
     return { outcome: 'ok', counts, runId };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     services.logger.error({ job, slot: slot.toISOString(), trigger, args, err, ms: Math.round(performance.now() - started) }, 'job failed; it runs again at its next slot');
+    services.metrics?.jobRuns.inc({ job, outcome: 'failed' });
     await services.db
       .update(jobRuns)
       .set({ outcome: 'failed', error: error.slice(0, 2000), finishedAt: new Date() })

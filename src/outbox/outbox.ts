@@ -53,3 +53,17 @@ export async function postedLocation(db: Db, messageKey: string): Promise<{ chan
     .where(and(eq(outbox.messageKey, messageKey), eq(outbox.kind, 'post'), eq(outbox.status, 'sent')));
   return row?.channel && row.ts ? { channel: row.channel, ts: row.ts } : undefined;
 }
+
+/** The undelivered outbox for /metrics: rows by status (pending, failed) and the oldest pending row's age. */
+export async function outboxBacklog(db: Db, now: Date): Promise<{ pending: number; failed: number; oldestPendingSeconds: number }> {
+  const [row] = await db
+    .select({
+      pending: sql<number>`count(*) filter (where ${outbox.status} = 'pending')::int`,
+      failed: sql<number>`count(*) filter (where ${outbox.status} = 'failed')::int`,
+      oldest: sql<string | null>`min(${outbox.createdAt}) filter (where ${outbox.status} = 'pending')`,
+    })
+    .from(outbox)
+    .where(inArray(outbox.status, ['pending', 'failed']));
+  const oldest = row?.oldest ? new Date(row.oldest).getTime() : undefined;
+  return { pending: row?.pending ?? 0, failed: row?.failed ?? 0, oldestPendingSeconds: oldest === undefined ? 0 : Math.max(0, (now.getTime() - oldest) / 1000) };
+}

@@ -45,7 +45,7 @@ export {
   type TicketOrigin,
 } from './tickets.service.js';
 // Reads for lists, details and Home.
-export { latestConsentOf, openTicketsInChannel, openTicketsOf, ticketDetails, type TicketDetails } from './tickets.queries.js';
+export { latestConsentOf, openTicketsBySla, openTicketsInChannel, openTicketsOf, ticketDetails, type TicketDetails } from './tickets.queries.js';
 // Tickets on the SLA: the sweep, the P1 urgent path (a TicketCreatedHook), consented extensions.
 export {
   extendTicket,

@@ -39,3 +39,8 @@ export async function ticketDetails(deps: TicketDeps, key: string, actor: string
   const fullPhone = await phoneForDetails(deps, ticket, actor);
   return { ticket, events, steps, extensions, fullPhone };
 }
+
+/** Open tickets by priority and SLA state (ok, warning, breached, paused), for /metrics. */
+export async function openTicketsBySla(deps: Pick<TicketDeps, 'db'>): Promise<{ priority: string; slaState: string; count: number }[]> {
+  return store.countOpenBySla(deps.db);
+}

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { prepared } from '../../platform/prepared.js';
 import { customers } from '../customers/index.js';
+import { STAGE_BIT } from '../sla/index.js';
 import { remoteConsents, remoteSteps, ticketEvents, tickets } from './tickets.table.js';
 
 export type Ticket = typeof tickets.$inferSelect;
@@ -132,4 +133,20 @@ export async function listResolvedBefore(db: Db, before: Date, limit: number): P
     .where(and(eq(tickets.state, 'resolved'), sql`${tickets.resolvedAt} <= ${before.toISOString()}::timestamptz`))
     .orderBy(asc(tickets.resolvedAt))
     .limit(limit);
+}
+
+/**
+ * Open tickets (not yet resolved) by priority and SLA state: paused while waiting on the customer,
+ * breached or warned from the stages posted (sla_posted bits), else ok. Reads the open-tickets index.
+ */
+export async function countOpenBySla(db: Db): Promise<{ priority: string; slaState: string; count: number }[]> {
+  const slaState = sql<string>`case when ${tickets.pausedAt} is not null then 'paused'
+    when (${tickets.slaPosted} & ${sql.raw(String(STAGE_BIT['response:breach'] | STAGE_BIT['resolution:breach']))}) <> 0 then 'breached'
+    when (${tickets.slaPosted} & ${sql.raw(String(STAGE_BIT['response:warning'] | STAGE_BIT['resolution:warning']))}) <> 0 then 'warning'
+    else 'ok' end`;
+  return db
+    .select({ priority: tickets.priority, slaState, count: sql<number>`count(*)::int` })
+    .from(tickets)
+    .where(sql`${tickets.state} not in ('resolved', 'closed', 'cancelled')`)
+    .groupBy(tickets.priority, slaState);
 }
