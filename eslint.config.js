@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'drizzle/', 'data/', '.ci/out/', 'coverage/'] },
+  { ignores: ['node_modules/', 'drizzle/', 'data/', '.ci/out/', 'coverage/', '.scratch*/', 'bench/tmp/', 'zz-*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -23,6 +23,16 @@ const benches: Bench[] = [
     about: 'the review of one month over a year of 1,000,000 tickets with events in Postgres (SPEC §7: under 2 s)',
     run: async () => (await import('./monthly-review/index.js')).runMonthlyReviewBench(),
   },
+  {
+    name: 'outbox',
+    about: "outbox pacing in real time against a fake Slack with Slack's per-channel limit: 60 messages for one channel in about 60 s with at most 2 answered 429 while two other channels arrive within seconds (SPEC §7)",
+    run: async () => (await import('./outbox/index.js')).runOutboxBench(),
+  },
+  {
+    name: 'kb',
+    about: '/kb search over 100,000 generated articles (Chinese, English, mixed) in Postgres (SPEC §7: p95 under 50 ms), and hint precision/recall on the labelled set',
+    run: async () => (await import('./kb/index.js')).runKbBench(),
+  },
 ];
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 // Composition root, part two: config → store → services → Bolt app → outbox worker → scheduler.
 // main.ts and the tests both start opsdesk through `startOpsdesk`. The one place (with services.ts
 // and cli/) that knows every module.
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { Config } from './config/config.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { OutboxWorker } from './outbox/worker.js';
@@ -15,15 +15,17 @@ import { createSlackApp, jsonRoute, startSlackApp } from './slack/app.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { InFlight, requestLog } from './slack/middleware.js';
 import { SlackRouter } from './slack/router.js';
+import { SlackWebClient, webClientOptions } from './slack/web-client.js';
 import type { App } from '@slack/bolt';
-import { registerUnbuiltCommands } from './slack/unbuilt.js';
 import { buildServices, POSTED_HOOKS, type Services } from './services.js';
 import { openTicketsBySla, registerTicketListeners, ticketsHomeSection, type TicketDeps } from './modules/tickets/index.js';
 import { registerVisitListeners, visitRoutes, visitsHomeSection } from './modules/visits/index.js';
 import { patrolsHomeSection, registerPatrolListeners } from './modules/patrols/index.js';
+import { registerKbListeners } from './modules/kb/index.js';
 import { oncallHomeSection, registerOncallListeners } from './modules/oncall/index.js';
 import { registerReviewListeners, slackFileUploader } from './modules/reviews/index.js';
 import { registerHomeListeners } from './modules/home/index.js';
+import { changesHomeSection, registerChangeListeners } from './modules/changes/index.js';
 
 export interface OpsdeskOptions {
   config: Config;
@@ -34,6 +36,12 @@ export interface OpsdeskOptions {
   clock?: Clock;
   /** Outbox poll interval when nobody kicks the worker. */
   outboxPollMs?: number;
+  /**
+   * Keep Slack's limits in the outbox (about one message a second per channel, the method tiers).
+   * Default: on when opsdesk runs on the system clock, off with an injected clock — paced in a
+   * clock that only moves when a test moves it, a channel's fourth message would never go.
+   */
+  outboxPacing?: boolean;
   /** Run the scheduled jobs in this process (default true; tests drive jobs with an injected clock). */
   scheduler?: boolean;
 }
@@ -52,12 +60,13 @@ export interface Opsdesk {
 
 /** The Web API client the outbox uses: no retries of its own, 429s come back to the worker. */
 export function outboxClient(botToken: string, apiUrl?: string): WebClient {
-  return new WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 });
+  return new SlackWebClient(botToken, webClientOptions({ slackApiUrl: apiUrl, retries: 0, rejectRateLimitedCalls: true }));
 }
 
 export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
   const { config, store, logger } = opts;
   const clock = opts.clock ?? systemClock;
+  const metrics = createMetrics();
   const worker = new OutboxWorker({
     db: store.db,
     client: outboxClient(opts.slack.botToken, opts.slack.apiUrl),
@@ -65,8 +74,9 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
     logger: logger.child({ component: 'outbox' }),
     postedHooks: POSTED_HOOKS,
     pollMs: opts.outboxPollMs,
+    metrics,
+    pacing: opts.outboxPacing ?? opts.clock === undefined,
   });
-  const metrics = createMetrics();
   const services = buildServices({
     metrics,
     db: store.db,
@@ -87,6 +97,7 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
     slackApiUrl: opts.slack.apiUrl,
     port: opts.port,
     logger,
+    metrics,
     routes: [
       jsonRoute('/healthz', async () => {
         const ok = await store.ping();
@@ -108,15 +119,16 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
   const locales = new UserLocales(store.db, config.locale);
   const listenerDeps: ListenerDeps = Object.freeze({ config, tr: services.tr, trFor: (user: string) => locales.translatorFor(user), logger });
   registerTicketListeners(routes, listenerDeps, services.tickets, services.sla);
-  registerUnbuiltCommands(routes, listenerDeps, ['/change', '/kb']);
+  registerChangeListeners(routes, listenerDeps, services.changes);
   registerOncallListeners(routes, listenerDeps, services.oncall);
   registerVisitListeners(routes, listenerDeps, services.visits);
   registerPatrolListeners(routes, listenerDeps, services.patrols);
+  registerKbListeners(routes, listenerDeps, services.kb);
   registerReviewListeners(routes, listenerDeps, services.reviews, services.daily);
   registerHomeListeners(routes, listenerDeps, {
     clock,
     locales,
-    sections: [ticketsHomeSection(services.tickets), oncallHomeSection(services.oncall), visitsHomeSection(services.visits), patrolsHomeSection(services.patrols)],
+    sections: [ticketsHomeSection(services.tickets), oncallHomeSection(services.oncall), changesHomeSection(services.changes), visitsHomeSection(services.visits), patrolsHomeSection(services.patrols)],
   });
 
   router.mount();

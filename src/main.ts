@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { EnvError, loadEnv, requireSlackCredentials } from './config/env.js';
 import { startOpsdesk } from './app.js';
 import { openStore } from './platform/db.js';
+import { keepServing } from './platform/last-resort.js';
 import { createLogger } from './platform/logger.js';
 import { lockDataDir, StoreBusyError } from './platform/store-lock.js';
 
@@ -23,6 +24,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: env.logLevel });
+  // From here on an error nobody caught is logged and the process keeps serving: one bug in a
+  // callback must not take every user's requests (and, replayed, every replica) down with it.
+  // Why that is safe for the data: src/platform/last-resort.ts.
+  keepServing(process, logger);
   let release = () => {};
   if (!env.databaseUrl) {
     try {

@@ -15,6 +15,8 @@ import { autoCloseResolved, slackSlaNotifier, slackTicketNotifier, sweepTickets,
 import { slackVisitNotifier, sweepVisitOrders, visitOrderGuard, visitPostedHook, watchVisits, type VisitDeps } from './modules/visits/index.js';
 import { runPatrolJob, slackPatrolNotifier, watchPatrols, type PatrolDeps } from './modules/patrols/index.js';
 import { handoverSchedules, openHandovers, pageOnCallHook, rotationsOf, slackOncallNotifier, watchOncall, type OncallDeps } from './modules/oncall/index.js';
+import { computePendingHints, hintAfterCommit, pendingHintHook, slackKbNotifier, type KbDeps } from './modules/kb/index.js';
+import { changePostedHook, slackChangeNotifier, watchChanges, type ChangeDeps } from './modules/changes/index.js';
 import { retryCharts, runDailyReport, runMonthlyReview, slackDailyNotifier, slackReviewPresenter, type DailyDeps, type FileUploader, type ReviewDeps } from './modules/reviews/index.js';
 
 export interface Services {
@@ -33,6 +35,8 @@ export interface Services {
   readonly oncall: OncallDeps;
   readonly visits: VisitDeps;
   readonly patrols: PatrolDeps;
+  readonly changes: ChangeDeps;
+  readonly kb: KbDeps;
   readonly reviews: ReviewDeps;
   readonly daily: DailyDeps;
   /** The scheduled jobs by name (JOBS). */
@@ -40,7 +44,7 @@ export interface Services {
 }
 
 /** Every module's hook that keeps a delivered message's ts on its own rows (the app's and the CLI's worker). */
-export const POSTED_HOOKS: readonly PostedHook[] = [ticketPostedHook, visitPostedHook];
+export const POSTED_HOOKS: readonly PostedHook[] = [ticketPostedHook, visitPostedHook, changePostedHook];
 
 export function buildServices(opts: { db: Db; config: Config; clock: Clock; logger: Logger; queued: () => void; files?: FileUploader; metrics?: Metrics }): Services {
   const { db, config, clock, logger, queued } = opts;
@@ -49,6 +53,8 @@ export function buildServices(opts: { db: Db; config: Config; clock: Clock; logg
   const slaNotify = slackSlaNotifier(config, clock, tr);
   const oncallNotify = slackOncallNotifier(config, tr);
   const rotations = rotationsOf(config);
+  // The knowledge base needs nothing of tickets' deps; tickets' events below call into it.
+  const kb: KbDeps = Object.freeze({ db, clock, config, logger, notify: slackKbNotifier(clock, tr), queued });
   const tickets: TicketDeps = Object.freeze({
     db,
     clock,
@@ -57,18 +63,21 @@ export function buildServices(opts: { db: Db; config: Config; clock: Clock; logg
     notify: slackTicketNotifier(clock, tr),
     queued,
     // A new ticket: the P1 urgent path (escalation channel, supervisors), then the on-call page.
-    onCreated: [urgentHook(slaNotify), pageOnCallHook({ config, rotations, notify: oncallNotify })],
+    // …and a pending similar-articles hint, which the after-commit listener computes (never in the ack path).
+    onCreated: [urgentHook(slaNotify), pageOnCallHook({ config, rotations, notify: oncallNotify }), pendingHintHook],
+    afterCreated: [hintAfterCommit(kb)],
     // A ticket with a visit order under way cannot be resolved until the order is archived or cancelled.
     guards: [visitOrderGuard],
   });
   const sla: SlaDeps = Object.freeze({ tickets, notify: slaNotify });
   const visits: VisitDeps = Object.freeze({ db, clock, config, notify: slackVisitNotifier(clock, config, tr), queued });
   const patrols: PatrolDeps = Object.freeze({ db, clock, config, tr, tickets, notify: slackPatrolNotifier(clock, config, tr), queued });
-  const oncall: OncallDeps = Object.freeze({ db, clock, config, rotations, notify: oncallNotify, tickets, queued });
+  const changes: ChangeDeps = Object.freeze({ db, clock, config, tr, tickets, notify: slackChangeNotifier(clock, config, tr, tickets), queued });
+  const oncall: OncallDeps = Object.freeze({ db, clock, config, rotations, notify: oncallNotify, tickets, changes, queued });
   // The review's chart goes through the files upload API (opts.files); without it charts wait for the app.
   const reviews: ReviewDeps = Object.freeze({ db, clock, config, logger, tr, present: slackReviewPresenter(tr), files: opts.files, queued });
   const daily: DailyDeps = Object.freeze({ db, clock, config, notify: slackDailyNotifier(clock, () => config.channels.review, tr), queued });
-  return Object.freeze({ db, config, clock, logger, metrics, tr, queued, tickets, sla, oncall, visits, patrols, reviews, daily, jobs: JOBS });
+  return Object.freeze({ db, config, clock, logger, metrics, tr, queued, tickets, sla, oncall, visits, patrols, kb, changes, reviews, daily, jobs: JOBS });
 }
 
 /** The scheduled jobs by name: the scheduler, `npm run opsdesk -- job <name>` and the tests run them. */
@@ -87,6 +96,11 @@ export const JOBS: Record<string, JobDefinition<Services>> = {
     description: 'shift reminders, unacknowledged handovers (reminder, escalation), P1 pages down the line, missed handovers',
     schedules: () => [{ cron: '* * * * *' }],
     run: async ({ services, at }) => watchOncall(services.oncall, at),
+  },
+  'kb-hints': {
+    description: "similar articles for new tickets whose hint was not computed after their commit (the process stopped first)",
+    schedules: () => [{ cron: '* * * * *' }],
+    run: async ({ services, at }) => computePendingHints(services.kb, at),
   },
   'ticket-autoclose': {
     description: 'close resolved tickets after tickets.auto_close_after without objection',
@@ -107,6 +121,11 @@ export const JOBS: Record<string, JobDefinition<Services>> = {
     description: 'patrol runs not submitted: a reminder at the deadline, an escalation after escalate_after (each once); finish interrupted submits',
     schedules: () => [{ cron: '* * * * *' }],
     run: async ({ services, at }) => watchPatrols(services.patrols, at),
+  },
+  'change-watch': {
+    description: 'change requests: reminder before the window, nudge when not started, overrun escalation, emergency changes not approved in time (each once per change)',
+    schedules: () => [{ cron: '* * * * *' }],
+    run: async ({ services, at }) => watchChanges(services.changes, at),
   },
   'monthly-review': {
     description: "post last month's review with its chart to channels.review (once per month)",

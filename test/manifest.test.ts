@@ -15,7 +15,7 @@ const SCHEMA_PATH = new URL('./fixtures/slack-manifest-schema/manifest.schema.1.
 const MANIFEST_PATH = new URL('../manifest.yml', import.meta.url);
 
 const PRODUCT_COMMANDS = ['/ticket', '/visit', '/oncall', '/patrol', '/change', '/kb', '/review'] as const;
-const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'files:write'];
+const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'files:write', 'channels:history', 'groups:history', 'im:history'];
 const ENDS_WITH_EVENTS_PATH = /^https:\/\/[^/\s]+(\/[^\s]*)?\/slack\/events$/;
 
 interface SlashCommand {
@@ -176,6 +176,11 @@ describe('manifest.yml', () => {
       'im:write': /\bconversations\.open\(/,
       'files:write': /\bfilesUploadV2\(|\bfiles\.(getUploadURLExternal|completeUploadExternal)\(/,
       'users:read': /\busers\.(info|list|lookupByEmail|getPresence|profile\.get)\(|\busersInfo\b/,
+      // Reading a conversation (the outbox looks for a post whose answer was lost): public and
+      // private channels and DMs; opsdesk posts to no group DM, so no mpim:history.
+      'channels:history': /\bconversations\.(history|replies)\(/,
+      'groups:history': /\bconversations\.(history|replies)\(/,
+      'im:history': /\bconversations\.(history|replies)\(/,
     };
     const bot = manifest.oauth_config?.scopes?.bot ?? [];
     for (const [scope, calls] of Object.entries(needs)) {

@@ -1,9 +1,12 @@
-// The load process of the ack benchmark. Reads a LoadJob (JSON) on stdin, keeps exactly
-// `concurrency` signed Slack requests in flight against 127.0.0.1, and prints one LoadResult
-// (JSON) line on stdout, after a {"phase":"measure"} line when the warm-up is over. The time measured per request is from sending it to the end of the HTTP
-// response: with Bolt's HTTP receiver that is the ack.
+// The load process of the ack benchmark. Reads LoadJobs (JSON lines) on stdin and, for each, keeps exactly
+// `concurrency` signed Slack requests in flight against 127.0.0.1 — one caller per request in
+// flight, each with its own keep-alive socket (an http.Agent with keepAlive and maxSockets 1 per
+// caller, as Slack's callers are independent; a shared pool starves sockets and turns queueing in
+// the pool into seconds-long p99 artefacts) — and prints one LoadResult (JSON) line on stdout, after
+// a {"phase":"measure"} line when the warm-up is over. The time measured per request is from sending
+// it to the end of the HTTP response: with Bolt's HTTP receiver that is the ack.
 //
-//   node --import tsx bench/ack/load.ts < job.json
+//   node --import tsx bench/ack/load.ts < jobs.jsonl   (one LoadJob per line, run in turn)
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { SlackRequester, signature, type SignOptions, type SlackResponse } from '../../test/support/slack-client.js';
@@ -79,7 +82,7 @@ function summarize(latencies: number[]): LatencySummary {
   return { p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN, mean };
 }
 
-async function runPhase(r: TimedRequester, specs: RequestSpec[], job: LoadJob, deadline: number, record: boolean) {
+async function runPhase(callers: TimedRequester[], specs: RequestSpec[], job: LoadJob, deadline: number, record: boolean) {
   const latencies: number[] = [];
   const byLabel = new Map<string, number[]>();
   const errorSamples: string[] = [];
@@ -87,7 +90,7 @@ async function runPhase(r: TimedRequester, specs: RequestSpec[], job: LoadJob, d
   let next = 0;
   let timedOut = false;
   const started = performance.now();
-  const worker = async () => {
+  const worker = async (r: TimedRequester) => {
     for (;;) {
       if (performance.now() > deadline) {
         timedOut = true;
@@ -115,32 +118,26 @@ async function runPhase(r: TimedRequester, specs: RequestSpec[], job: LoadJob, d
       if (job.paceMs) await new Promise((resolve) => setTimeout(resolve, job.paceMs));
     }
   };
-  await Promise.all(Array.from({ length: job.concurrency }, worker));
+  await Promise.all(callers.map(worker));
   const wallMs = performance.now() - started;
   return { latencies, byLabel, errors, errorSamples, timedOut, wallMs };
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function main(): Promise<void> {
-  const job = JSON.parse(await readStdin()) as LoadJob;
-  const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
-  const r = new TimedRequester(job, agent);
+/** Runs one job: its warm-up, then the measured requests; prints the measure line, then the result. */
+async function runJob(job: LoadJob): Promise<void> {
+  const agents = Array.from({ length: job.concurrency }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const callers = agents.map((agent) => new TimedRequester(job, agent));
   const deadline = performance.now() + job.deadlineMs;
   const hardStop = setTimeout(() => {
     process.stderr.write('load: hard deadline passed; giving up\n');
     process.exit(2);
   }, job.deadlineMs + job.requestTimeoutMs + 1000);
-  hardStop.unref();
 
-  await runPhase(r, job.warmup, job, deadline, false);
-  // Tells the parent the measured phase starts now (it samples its own CPU from here).
+  await runPhase(callers, job.warmup, job, deadline, false);
+  // Tells the parent the measured phase starts now (it samples CPU time from here).
   process.stdout.write(`${JSON.stringify({ phase: 'measure' })}\n`);
-  const m = await runPhase(r, job.measured, job, deadline, true);
+  const m = await runPhase(callers, job.measured, job, deadline, true);
+  clearTimeout(hardStop);
 
   const count = m.latencies.length;
   const byLabel: LoadResult['byLabel'] = {};
@@ -158,8 +155,24 @@ async function main(): Promise<void> {
     wallMs: m.wallMs,
     byLabel,
   };
+  for (const agent of agents) agent.destroy();
   process.stdout.write(`${JSON.stringify(result)}\n`);
-  agent.destroy();
+}
+
+/** One job per stdin line, one after another, until stdin ends: one process serves a whole run. */
+async function main(): Promise<void> {
+  let buffered = '';
+  let queue = Promise.resolve();
+  for await (const chunk of process.stdin) {
+    buffered += (chunk as Buffer).toString('utf8');
+    let nl;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl).trim();
+      buffered = buffered.slice(nl + 1);
+      if (line) queue = queue.then(() => runJob(JSON.parse(line) as LoadJob));
+    }
+  }
+  await queue;
 }
 
 main().catch((err: unknown) => {

@@ -1,28 +1,32 @@
-// What the ack benchmark runs in its own process: the fake Slack Web API, a response_url sink, the
-// real opsdesk app on a real store, and a bare Bolt app doing the unavoidable minimum.
-import { mkdtempSync, rmSync } from 'node:fs';
+// What the ack benchmark starts: the fake Slack Web API and a response_url sink (in the benchmark's
+// own process), a fresh database on the local Postgres server, and the two apps under test, each in
+// its own process as a user runs it — opsdesk as `npm start` does (`tsx src/main.ts`, configured
+// through the environment, logging at the default level to a file) and a bare Bolt app
+// (bench/ack/bare.ts) the same way.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { asc, sql } from 'drizzle-orm';
-import { pino } from 'pino';
 import postgres from 'postgres';
-import { startOpsdesk, type Opsdesk } from '../../src/app.js';
+import { outboxClient } from '../../src/app.js';
 import { parseConfig } from '../../src/config/config.js';
-import { openTicket } from '../../src/modules/tickets/tickets.service.js';
-import { tickets } from '../../src/modules/tickets/tickets.table.js';
+import { openTicket, tickets } from '../../src/modules/tickets/index.js';
+import { OutboxWorker } from '../../src/outbox/worker.js';
+import { systemClock } from '../../src/platform/clock.js';
 import { openStore, rows, type Store } from '../../src/platform/db.js';
-import type { Logger } from '../../src/platform/logger.js';
-import { startSlackApp } from '../../src/slack/app.js';
+import { silentLogger } from '../../src/platform/logger.js';
+import { buildServices, POSTED_HOOKS } from '../../src/services.js';
 import { startFakeSlack, type FakeSlack } from '../../test/support/fake-slack.js';
 import { startResponseUrlSink, type ResponseUrlSink } from '../../test/support/slack-client.js';
 import { configYaml, SIGNING_SECRET, SUPPORT, users, type SeededTicket } from './mix.js';
+import { freePort, startApp, type AppProcess } from './procs.js';
 
 export interface Target {
   name: 'bare' | 'opsdesk';
   baseUrl: string;
+  proc: AppProcess;
   /** Handlers still running (acked, doing their work). */
   inFlight(): Promise<number>;
 }
@@ -30,80 +34,38 @@ export interface Target {
 export interface Servers {
   fake: FakeSlack;
   sink: ResponseUrlSink;
+  /** The benchmark's own connection to the apps' database (seeding and counting). */
   store: Store;
   storeLabel: string;
-  opsdesk: Opsdesk;
-  bare: App;
+  /** Where the apps' logs and the config file are. */
+  dir: string;
   targets: { bare: Target; opsdesk: Target };
   seeded: SeededTicket[];
-  /** Warnings and errors opsdesk logged (nothing below warn is formatted, as with a silent logger). */
-  logged: { count: number; first: string[] };
-  /** Waits until neither app has handlers running and the outbox is empty. */
+  /** Waits until neither app has handlers running. */
   settle(timeoutMs?: number): Promise<void>;
   /** Forgets what the fake Slack and the sink recorded (they keep every call). */
   forget(): void;
   close(): Promise<void>;
 }
 
-/** Bolt's logger interface, writing nothing. */
-const quietBolt: BoltLogger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
-
-/**
- * opsdesk's logger: pino at level warn into memory. Info and debug calls are pino's no-ops, exactly
- * as with `silentLogger`; the rare warning or error is kept so the report can say something broke.
- */
-function capturingLogger(into: Servers['logged']): Logger {
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      into.count++;
-      if (into.first.length < 5) into.first.push(chunk.toString('utf8').trim());
-      done();
-    },
-  });
-  return pino({ level: 'warn' }, sink);
+export interface ServerOptions {
+  tickets: number;
+  /** When set, both apps load bench/tools/profile-hook.mjs and write CPU profiles here on SIGUSR2. */
+  profileDir?: string;
 }
 
-/**
- * A fresh store: a new database on the Postgres server of BENCH_DATABASE_URL (default the local
- * server; dropped at close), or embedded PGlite in a temp dir with BENCH_STORE=pglite. The SPEC §7
- * target is for a production deployment, which runs on Postgres: PGlite executes every query on the
- * app's own event loop, so under 50 concurrent requests its acks queue behind other requests' work.
- */
-async function openBenchStore(): Promise<{ store: Store; label: string; dispose: () => Promise<void> }> {
+/** A fresh database on the Postgres server of BENCH_DATABASE_URL (default the local one), dropped at close. */
+async function createBenchDatabase(): Promise<{ url: string; label: string; drop: () => Promise<void> }> {
   const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (process.env.BENCH_STORE === 'pglite') {
-    const dir = mkdtempSync(join(tmpdir(), 'opsdesk-bench-'));
-    const store = await openStore({ dataDir: dir });
-    await store.migrate();
-    return {
-      store,
-      label: `pglite (${dir})`,
-      dispose: async () => {
-        await store.close().catch(() => {});
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
   const name = `opsdesk_bench_${randomBytes(6).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: url.toString() });
-  await store.migrate();
   return {
-    store,
-    label: `postgres (${url.host}/${name}, pool 10)`,
-    dispose: async () => {
-      await store.close().catch(() => {});
+    url: url.toString(),
+    label: `postgres ${url.host}/${name}`,
+    drop: async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });
     },
@@ -118,7 +80,7 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs:
   }
 }
 
-export async function startServers(opts: { tickets: number }): Promise<Servers> {
+export async function startServers(opts: ServerOptions): Promise<Servers> {
   // Undone in reverse order at close, or at once when starting fails half-way.
   const cleanups: (() => Promise<unknown>)[] = [];
   const undo = async () => {
@@ -132,73 +94,29 @@ export async function startServers(opts: { tickets: number }): Promise<Servers> 
   }
 }
 
-async function start(opts: { tickets: number }, cleanups: (() => Promise<unknown>)[], undo: () => Promise<void>): Promise<Servers> {
+async function start(opts: ServerOptions, cleanups: (() => Promise<unknown>)[], undo: () => Promise<void>): Promise<Servers> {
+  const dir = mkdtempSync(join(tmpdir(), 'opsdesk-bench-ack-'));
   const fake = await startFakeSlack();
   cleanups.push(() => fake.close());
   const sink = await startResponseUrlSink();
   cleanups.push(() => sink.close());
-  const { store, label: storeLabel, dispose } = await openBenchStore();
-  cleanups.push(dispose);
-  const logged: Servers['logged'] = { count: 0, first: [] };
-  const config = parseConfig(configYaml, { publicUrl: 'http://localhost:3000', tzDefault: undefined, localeDefault: undefined }, 'bench');
+  const database = await createBenchDatabase();
+  cleanups.push(database.drop);
+  const store = await openStore({ databaseUrl: database.url, poolSize: 2 });
+  cleanups.push(() => store.close());
+  await store.migrate();
 
-  const opsdesk = await startOpsdesk({
-    config,
-    store,
-    logger: capturingLogger(logged),
-    port: 0,
-    slack: { botToken: fake.token, signingSecret: SIGNING_SECRET, apiUrl: fake.url },
-    // Scheduled jobs have their own benchmarks; an hourly one firing inside one app's round would
-    // skew that round only.
-    scheduler: false,
-  });
-  cleanups.push(() => opsdesk.stop());
-
-  // The bare app: ack, then one Web API call. Nothing else.
-  let bareInFlight = 0;
-  const bare = new App({
-    signingSecret: SIGNING_SECRET,
-    token: fake.token,
-    botId: fake.botId,
-    botUserId: fake.botUserId,
-    clientOptions: { slackApiUrl: fake.url },
-    logger: quietBolt,
-  });
-  bare.command('/ticket', async ({ ack, command, client }) => {
-    bareInFlight++;
-    try {
-      await ack();
-      await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: 'ok' });
-    } finally {
-      bareInFlight--;
-    }
-  });
-  bare.action(/^ticket\./, async ({ ack, body, client }) => {
-    bareInFlight++;
-    try {
-      await ack();
-      await client.chat.postEphemeral({ channel: body.channel?.id ?? SUPPORT, user: body.user.id, text: 'ok' });
-    } finally {
-      bareInFlight--;
-    }
-  });
-  const barePort = await startSlackApp(bare, 0);
-  cleanups.push(() => bare.stop());
-
-  const metric = async (name: string): Promise<number> => {
-    const res = await fetch(`http://127.0.0.1:${opsdesk.port}/metrics`);
-    const m = new RegExp(`^${name} (-?\\d+)$`, 'm').exec(await res.text());
-    return m ? Number(m[1]) : -1;
-  };
-  const outboxPending = async () => metric('opsdesk_outbox_pending');
-
-  // Seed tickets through the service (as the form would), and let the outbox post them, so the
-  // buttons point at real rows with real messages.
+  // Seed tickets through the service (as the form would), before the apps start, so the buttons
+  // point at real rows.
+  const configFile = join(dir, 'opsdesk.yml');
+  writeFileSync(configFile, configYaml);
+  const config = parseConfig(configYaml, { publicUrl: 'http://localhost:3000', tzDefault: undefined, localeDefault: undefined }, configFile);
+  const services = buildServices({ db: store.db, config, clock: systemClock, logger: silentLogger, queued: () => {} });
   const priorities = ['P1', 'P2', 'P3', 'P4'] as const;
   const categories = ['network', 'hardware', 'software', 'printer'];
   for (let i = 0; i < opts.tickets; i++) {
     await openTicket(
-      opsdesk.ticketDeps,
+      services.tickets,
       {
         newCustomerName: `Customer ${i % 25}`,
         site: `Site ${i % 7}`,
@@ -214,33 +132,62 @@ async function start(opts: { tickets: number }, cleanups: (() => Promise<unknown
       { requestKey: `bench:${i}`, origin: { channel: SUPPORT } },
     );
   }
-  opsdesk.worker.kick();
-  await waitUntil('the seeded tickets to be posted', async () => (await outboxPending()) === 0, 60_000);
+  // What the outbox delivers within a few seconds (it paces itself per channel); the app's own worker
+  // delivers the rest in the background, a few messages a second.
+  const seeder = new OutboxWorker({ db: store.db, client: outboxClient(fake.token, fake.url), clock: systemClock, logger: silentLogger, postedHooks: POSTED_HOOKS });
+  await seeder.drain(8_000);
   const seeded: SeededTicket[] = (
     await store.db.select({ id: tickets.id, key: tickets.key, version: tickets.version, slackTs: tickets.slackTs }).from(tickets).orderBy(asc(tickets.id))
   ).map((t) => ({ id: t.id, key: t.key, version: t.version, slackTs: t.slackTs ?? undefined }));
 
+  // BENCH_NODE_OPTIONS (e.g. --trace-gc) reaches both apps; so does the profile hook with BENCH_CPU_PROFILE.
+  const nodeOptions = [process.env.BENCH_NODE_OPTIONS ?? '', opts.profileDir ? `--import=${pathToFileURL(join(import.meta.dirname, '../tools/profile-hook.mjs')).href}` : ''].join(' ').trim();
+  const profileEnv: Record<string, string> = opts.profileDir ? { CPU_PROFILE_DIR: join(opts.profileDir, 'raw'), CPU_PROFILE_HEAP: process.env.BENCH_HEAP_PROFILE === '1' ? '1' : '' } : {};
+  const slackEnv = { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, ...profileEnv, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+
+  const opsPort = await freePort();
+  const ops = await startApp({
+    name: 'opsdesk',
+    script: 'src/main.ts',
+    // BENCH_OPSDESK_DIR: start opsdesk from another checkout (an A/B run); the database, the fake
+    // Slack and the seed are this checkout's.
+    cwd: process.env.BENCH_OPSDESK_DIR || undefined,
+    env: { ...slackEnv, DATABASE_URL: database.url, OPSDESK_CONFIG: configFile, PORT: String(opsPort), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
+    logFile: join(dir, 'opsdesk.log'),
+    readyUrl: `http://127.0.0.1:${opsPort}/healthz`,
+  });
+  cleanups.push(() => ops.stop());
+
+  const barePort = await freePort();
+  const bare = await startApp({
+    name: 'bare Bolt app',
+    script: 'bench/ack/bare.ts',
+    env: { ...slackEnv, PORT: String(barePort), BARE_BOT_ID: fake.botId, BARE_BOT_USER_ID: fake.botUserId },
+    logFile: join(dir, 'bare.log'),
+    readyUrl: `http://127.0.0.1:${barePort}/inflight`,
+  });
+  cleanups.push(() => bare.stop());
+
+  const opsInFlight = async (): Promise<number> => {
+    const text = await fetch(`http://127.0.0.1:${opsPort}/metrics`).then((r) => r.text());
+    const m = /^opsdesk_requests_in_flight (-?\d+)/m.exec(text);
+    return m ? Number(m[1]) : 0;
+  };
   const targets = {
-    bare: { name: 'bare', baseUrl: `http://127.0.0.1:${barePort}`, inFlight: async () => bareInFlight },
-    opsdesk: { name: 'opsdesk', baseUrl: `http://127.0.0.1:${opsdesk.port}`, inFlight: () => metric('opsdesk_requests_in_flight') },
+    bare: { name: 'bare', baseUrl: `http://127.0.0.1:${barePort}`, proc: bare, inFlight: async () => Number(await fetch(`http://127.0.0.1:${barePort}/inflight`).then((r) => r.text())) },
+    opsdesk: { name: 'opsdesk', baseUrl: `http://127.0.0.1:${opsPort}`, proc: ops, inFlight: opsInFlight },
   } satisfies Record<string, Target>;
 
   return {
     fake,
     sink,
     store,
-    storeLabel,
-    opsdesk,
-    bare,
+    storeLabel: database.label,
+    dir,
     targets,
     seeded,
-    logged,
     async settle(timeoutMs = 30_000) {
-      await waitUntil(
-        'both apps to finish their work',
-        async () => bareInFlight === 0 && (await targets.opsdesk.inFlight()) === 0 && (await outboxPending()) === 0,
-        timeoutMs,
-      );
+      await waitUntil('both apps to finish their work', async () => (await targets.bare.inFlight()) === 0 && (await targets.opsdesk.inFlight()) === 0, timeoutMs);
     },
     forget() {
       fake.reset();
@@ -251,7 +198,7 @@ async function start(opts: { tickets: number }, cleanups: (() => Promise<unknown
   };
 }
 
-/** What opsdesk did after its acks, counted in its store: proof the mix does real work. */
+/** What opsdesk did after its acks, counted in its store: proof the requests did real work. */
 export async function workDone(store: Store): Promise<Record<string, number>> {
   const [r] = await rows<Record<string, number>>(
     store.db,
@@ -260,7 +207,27 @@ export async function workDone(store: Store): Promise<Record<string, number>> {
           (select count(*)::int from audit_log where outcome = 'refused') as refusals_audited,
           (select count(*)::int from ticket_events where kind = 'take') as takes_applied,
           (select count(*)::int from outbox where status = 'sent') as outbox_sent,
+          (select count(*)::int from outbox where status = 'pending') as outbox_pending,
           (select count(*)::int from outbox where status = 'failed') as outbox_failed`,
   );
   return r ?? {};
+}
+
+/** Warnings and worse in a pino log file (level ≥ 40): how many, and the first few lines. */
+export function logProblems(file: string): { count: number; first: string[] } {
+  const out = { count: 0, first: [] as string[] };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return out;
+  }
+  for (const line of text.split('\n')) {
+    const m = /"level":(\d+)/.exec(line);
+    if (m && Number(m[1]) >= 40) {
+      out.count++;
+      if (out.first.length < 5) out.first.push(line);
+    }
+  }
+  return out;
 }

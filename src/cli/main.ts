@@ -11,14 +11,15 @@ import { ManualClock, systemClock, type Clock } from '../platform/clock.js';
 import { openStore, type Store } from '../platform/db.js';
 import { createLogger } from '../platform/logger.js';
 import { lockDataDir, StoreBusyError } from '../platform/store-lock.js';
-import { exportCsv, EXPORTS } from './export.js';
+import { exportCsv, EXPORTS, RANGED_EXPORTS } from './export.js';
 import { seedDemo } from './seed-demo.js';
 
 const USAGE = `usage: npm run opsdesk -- <command>
   migrate                                   apply database migrations and exit
   job <name> [--at <ISO time>] [--name X]   run one scheduled job as of a time, deliver its messages, exit
   seed-demo                                 load a demo customer base and tickets
-  export <${Object.keys(EXPORTS).join('|')}> [--month YYYY-MM]   CSV to stdout
+  export <${Object.keys(EXPORTS).join('|')}> [--month YYYY-MM | --from <ISO time> --to <ISO time>]
+                                            CSV to stdout (--from/--to: audit, tickets, changes)
 jobs: ${Object.keys(JOBS).join(', ')}`;
 
 class UsageError extends Error {}
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { at: { type: 'string' }, name: { type: 'string' }, month: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { at: { type: 'string' }, name: { type: 'string' }, month: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, arg] = positionals;
   if (!command || values.help) {
@@ -67,6 +68,14 @@ async function main(argv: string[]): Promise<void> {
     if (!/^\d{4}-\d{2}-\d{2}T/.test(values.at) || Number.isNaN(at.getTime())) throw new UsageError(`--at expects an ISO time such as 2026-11-25T09:00:00+08:00, got "${values.at}"`);
   }
   if (values.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month)) throw new UsageError(`--month expects YYYY-MM, got "${values.month}"`);
+  for (const flag of ['from', 'to'] as const) {
+    const value = values[flag];
+    if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(new Date(value).getTime()))) throw new UsageError(`--${flag} expects an ISO time such as 2026-11-01T00:00:00+08:00, got "${value}"`);
+  }
+  if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('--from and --to go together');
+  if (values.from !== undefined && values.month !== undefined) throw new UsageError('give either --month or --from and --to, not both');
+  if (values.from !== undefined && new Date(values.from) >= new Date(values.to!)) throw new UsageError('--to must be after --from');
+  if (values.from !== undefined && command === 'export' && arg && EXPORTS[arg] && !RANGED_EXPORTS.includes(arg)) throw new UsageError(`--from/--to apply to ${RANGED_EXPORTS.join(', ')}; export ${arg} takes --month`);
   if (command === 'job' && (!arg || !JOBS[arg])) {
     const planned = arg && PLANNED_JOBS.includes(arg) ? ` ("${arg}" comes with a later capability and is not built yet)` : '';
     throw new UsageError(`job expects one of: ${Object.keys(JOBS).join(', ')}${arg ? `; got "${arg}"${planned}` : ''}`);
@@ -84,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (command === 'export') {
-      await exportCsv(store.db, arg!, { month: values.month, timezone: config.timezone, config }, process.stdout);
+      await exportCsv(store.db, arg!, { month: values.month, from: values.from, to: values.to, timezone: config.timezone, config }, process.stdout);
       return;
     }
     const clock: Clock = at ? new ManualClock(at) : systemClock;

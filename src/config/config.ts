@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Env } from './env.js';
 import { opsdeskSchema, type OpsdeskFile } from './opsdesk.schema.js';
@@ -38,8 +39,17 @@ export interface Config {
   review: OpsdeskFile['review'];
   reports: OpsdeskFile['reports'];
   visits: OpsdeskFile['visits'];
+  /** Change requests: freeze periods as instants (resolved in `timezone`), durations in minutes. */
+  changes: { freeze: FreezePeriod[]; emergency_approval: number; remind_before: number };
   /** Where the file came from, for the start-up log. */
   source: string;
+}
+
+/** A change freeze: ordinary changes whose window overlaps [from, to) are refused with `reason`. */
+export interface FreezePeriod {
+  from: Date;
+  to: Date;
+  reason: string;
 }
 
 /** A bad opsdesk.yml: the message names the key path and line. */
@@ -118,8 +128,16 @@ export function parseConfig(
   if (file.reports.calendar !== undefined && !(file.reports.calendar in file.calendars)) {
     throw new ConfigError(`${where(['reports', 'calendar'])}: unknown calendar "${file.reports.calendar}" (expected one of calendars)`);
   }
+  const timezone = env.tzDefault ?? file.timezone ?? 'Asia/Shanghai';
+  const freeze = file.changes.freeze.map((f, i) => {
+    const period = { from: localInstant(f.from, timezone, false), to: localInstant(f.to, timezone, true), reason: f.reason };
+    if (period.to.getTime() <= period.from.getTime()) {
+      throw new ConfigError(`${where(['changes', 'freeze', i, 'to'])}: the freeze ends before it starts (to "${f.to}" is not after from "${f.from}")`);
+    }
+    return period;
+  });
   return {
-    timezone: env.tzDefault ?? file.timezone ?? 'Asia/Shanghai',
+    timezone,
     locale: env.localeDefault ?? file.locale ?? 'en',
     publicUrl: env.publicUrl,
     channels: file.channels,
@@ -132,8 +150,16 @@ export function parseConfig(
     review: file.review,
     reports: file.reports,
     visits: file.visits,
+    changes: { freeze, emergency_approval: file.changes.emergency_approval, remind_before: file.changes.remind_before },
     source,
   };
+}
+
+/** "2026-12-20" or "2026-12-20 18:00" in `zone`; a date alone is its start, or with `endOfDay` the next midnight. */
+function localInstant(text: string, zone: string, endOfDay: boolean): Date {
+  const dateOnly = text.length === 10;
+  const at = DateTime.fromISO(text.replace(' ', 'T'), { zone });
+  return (dateOnly && endOfDay ? at.plus({ days: 1 }) : at).toJSDate();
 }
 
 /** The YAML node at a key path (the key itself for map entries), or the closest ancestor that exists. */

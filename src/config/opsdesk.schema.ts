@@ -71,6 +71,11 @@ const realDate = (v: string) => {
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
 };
+/** A local date or date and time: "2026-12-20" or "2026-12-20 18:00" (also with a T). */
+const localTime = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v.trim()))
+  .refine((v) => /^\d{4}-\d{2}-\d{2}(?:[T ]([01]\d|2[0-3]):[0-5]\d)?$/.test(v) && realDate(v.slice(0, 10)), 'a local date "YYYY-MM-DD" or date and time "YYYY-MM-DD HH:MM"');
 function uniqueNames(items: { name: string }[], ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
   items.forEach((r, i) => {
@@ -172,6 +177,21 @@ export const opsdeskSchema = z.strictObject({
       long_delay: duration.default(12 * 60),
     })
     .default({ accept_timeout: 30, max_call_attempts: 3, signoff_ttl: 7 * 1440, long_delay: 12 * 60 }),
+  /**
+   * Change requests (SPEC §3.6): freeze periods that refuse ordinary changes (local times in
+   * `timezone`, "YYYY-MM-DD" or "YYYY-MM-DD HH:MM"; a date alone as `to` means the end of that day),
+   * how long an emergency change may wait for its approval, and the implementer's reminder.
+   */
+  changes: z
+    .strictObject({
+      freeze: z
+        .array(z.strictObject({ from: localTime, to: localTime, reason: z.string().min(1).max(300) }))
+        .max(100)
+        .default([]),
+      emergency_approval: duration.default(24 * 60),
+      remind_before: duration.default(30),
+    })
+    .default({ freeze: [], emergency_approval: 24 * 60, remind_before: 30 }),
   /**
    * The daily work report (工作报告); `calendar` names the working days it and the review count. The
    * default fires every day: the job itself skips days the calendar says are off, so make-up

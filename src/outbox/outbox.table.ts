@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export type OutboxKind = 'post' | 'reply' | 'update' | 'dm';
 export type OutboxStatus = 'pending' | 'sent' | 'superseded' | 'failed';
@@ -35,6 +35,18 @@ export const outbox = pgTable(
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     deliveredChannel: text('delivered_channel'),
     ts: text('ts'),
+    /**
+     * The channel Slack's per-channel limit counts the message in: the post's channel, the DM's user,
+     * a reply's or update's parent channel. Set when queued; the worker paces and claims by it.
+     */
+    lane: text('lane'),
+    /** When the first failed attempt began: where the search for a possibly posted message starts. */
+    firstAttemptAt: timestamp('first_attempt_at', { withTimezone: true }),
+    /**
+     * An attempt ended without an answer that tells (timeout, dropped connection, 5xx): Slack may
+     * have posted it. Every later try first looks for the message by its metadata.
+     */
+    maybeSent: boolean('maybe_sent').notNull().default(false),
   },
   (t) => [
     index('outbox_pending_idx').on(t.availableAt, t.id).where(sql`status = 'pending'`),
@@ -43,5 +55,22 @@ export const outbox = pgTable(
     uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey),
     // /metrics counts failed rows at every scrape: without it, a scan of every message ever sent.
     index('outbox_failed_idx').on(t.id).where(sql`status = 'failed'`),
+    // The claim walks the lanes with pending rows and takes the first due rows of each that may go:
+    // its cost follows the number of channels, not a backlog (a busy channel's thousands of rows).
+    index('outbox_lane_idx').on(t.lane, t.availableAt, t.id).where(sql`status = 'pending'`),
+    index('outbox_lane_update_idx').on(t.lane, t.availableAt, t.id).where(sql`status = 'pending' and kind = 'update'`),
   ],
 );
+
+/**
+ * Slack's limits as the outbox keeps them, shared by every replica: one row per channel
+ * (`channel:C…`, a DM by its user `channel:U…`) and per Web API method (`method:chat.update`).
+ * `next_at` is when the next message may go (a token bucket as one time, see outbox/pacing.ts),
+ * `retry_at` Slack's last Retry-After.
+ */
+export const outboxPace = pgTable('outbox_pace', {
+  key: text('key').primaryKey(),
+  nextAt: timestamp('next_at', { withTimezone: true }).notNull(),
+  intervalMs: integer('interval_ms').notNull(),
+  retryAt: timestamp('retry_at', { withTimezone: true }),
+});

@@ -28,6 +28,7 @@ export async function enqueue(tx: Db, now: Date, messages: OutboxMessage[]): Pro
   // Within one call, the last update of a message wins too.
   const lastUpdate = new Map<string, OutboxMessage>();
   for (const m of messages) if (m.kind === 'update') lastUpdate.set(m.targetKey, m);
+  const parentChannels = await parentChannelsOf(tx, messages);
   const rows = messages
     .filter((m) => m.kind !== 'update' || lastUpdate.get(m.targetKey) === m)
     .map((m) => ({
@@ -40,9 +41,28 @@ export async function enqueue(tx: Db, now: Date, messages: OutboxMessage[]): Pro
       targetKey: m.kind === 'reply' || m.kind === 'update' ? m.targetKey : null,
       dedupeKey: m.kind === 'update' ? null : (m.dedupeKey ?? null),
       payload: m.payload,
+      lane: m.kind === 'post' ? m.channel : m.kind === 'dm' ? m.userId : (parentChannels.get(m.targetKey) ?? `key:${m.targetKey}`),
     }));
   const inserted = await tx.insert(outbox).values(rows).onConflictDoNothing().returning({ id: outbox.id });
   return inserted.length;
+}
+
+/**
+ * The channels of the posts that replies and updates belong to (their lane: Slack's per-channel
+ * limit counts them there), from this call or from the table.
+ */
+async function parentChannelsOf(tx: Db, messages: OutboxMessage[]): Promise<Map<string, string>> {
+  const channels = new Map<string, string>();
+  for (const m of messages) if (m.kind === 'post' && m.messageKey) channels.set(m.messageKey, m.channel);
+  const missing = [...new Set(messages.flatMap((m) => (m.kind === 'reply' || m.kind === 'update') && !channels.has(m.targetKey) ? [m.targetKey] : []))];
+  if (missing.length > 0) {
+    const found = await tx
+      .select({ key: outbox.messageKey, channel: outbox.channel })
+      .from(outbox)
+      .where(and(eq(outbox.kind, 'post'), inArray(outbox.messageKey, missing)));
+    for (const row of found) if (row.key && row.channel) channels.set(row.key, row.channel);
+  }
+  return channels;
 }
 
 /** Where a keyed post landed, once delivered. */

@@ -1,74 +1,76 @@
-import { ErrorCode, type WebClient } from '@slack/web-api';
-import { sql } from 'drizzle-orm';
+import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../platform/clock.js';
-import { rows, type Db } from '../platform/db.js';
+import type { Db } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
-import { postedLocation } from './outbox.js';
-import type { OutboxKind, OutboxPayload } from './outbox.table.js';
+import type { DeliveryOutcome, Metrics } from '../platform/metrics.js';
+import { claim, fail, markSent, release, releaseUnsent, type ClaimedRow } from './claim.js';
+import { findPosted, outboxMetadata, type LookupPlace } from './lookup.js';
+import { DEFAULT_PACING, MAX_RETRY_MS, Pacer, type PacedMethod, type Rate } from './pacing.js';
+import { CANNOT_LOOK, classify, type CallFailure } from './slack-errors.js';
 
 /** Called in the transaction that marks a keyed post as sent, so domain rows can keep its ts. */
 export type PostedHook = (tx: Db, messageKey: string, channel: string, ts: string) => Promise<void>;
 
-interface ClaimedRow {
-  id: number;
-  kind: OutboxKind;
-  channel: string | null;
-  user_id: string | null;
-  message_key: string | null;
-  target_key: string | null;
-  payload: OutboxPayload;
-  attempts: number;
-}
-
-/** Slack answers that will never succeed on retry: the row is marked failed and logged. */
-const PERMANENT = new Set([
-  'invalid_blocks',
-  'invalid_arguments',
-  'msg_too_long',
-  'no_text',
-  'channel_not_found',
-  'not_in_channel',
-  'is_archived',
-  'message_not_found',
-  'cant_update_message',
-  'edit_window_closed',
-  'user_not_found',
-  'cannot_dm_bot',
-  'invalid_blocks_format',
-  'too_many_attachments',
-]);
-
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_S = 300;
+const LANES = 8;
 
 export interface OutboxWorkerOptions {
   db: Db;
   client: WebClient;
+  /** Every time the worker uses (due rows, leases, backoff, pacing) comes from this clock. */
   clock: Clock;
   logger: Logger;
   postedHooks?: readonly PostedHook[];
+  /** Rows claimed at once (default 20). */
   batchSize?: number;
   /** How often the loop looks for due rows when nobody kicks it. */
   pollMs?: number;
   /** How long a claim holds its rows (default 60 s). */
   leaseMs?: number;
+  /** Deliveries by outcome and 429s per channel (GET /metrics). */
+  metrics?: Pick<Metrics, 'outboxDeliveries' | 'outbox429'>;
+  /**
+   * Keep Slack's limits on our side: about one message a second per channel with a short burst,
+   * and the Web API method tiers (`true` for the defaults of outbox/pacing.ts, or other rates).
+   * Off by default: a worker that drains for a backfill or a test sends as fast as Slack answers.
+   * Retry-After holds its channel (or method) either way.
+   */
+  pacing?: boolean | { channel?: Rate; methods?: Partial<Record<PacedMethod, Rate>> };
+  /** Channels (lanes) sent to at once: no new rows are claimed while this many are busy (default 8). */
+  lanes?: number;
 }
+
+type Step = 'next' | 'stop';
+type Sent = { ok: true; channel: string; ts: string };
 
 /**
  * Delivers the outbox to Slack. Rows are claimed with FOR UPDATE SKIP LOCKED and leased, so several
- * replicas can drain one table; a row marked sent is never claimed again. 429 waits Retry-After,
- * 5xx and network errors back off exponentially, Slack's refusals (bad blocks, unknown channel) fail
- * the row for an operator to see.
+ * replicas can drain one table; a row marked sent is never claimed again. Each channel is a lane:
+ * its rows go one after another at the pace Slack takes (outbox/pacing.ts), and lanes run side by
+ * side, so a slow, busy or rate-limited channel holds up only itself. 429 holds the channel (or
+ * method) for Retry-After on every replica; 5xx and network errors back off exponentially; Slack's
+ * refusals (bad blocks, unknown channel) fail the row for an operator to see. A post whose answer
+ * was lost is looked for by its metadata before it is sent again (outbox/lookup.ts).
  */
 export class OutboxWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private kicked = false;
-  private batchChain: Promise<void> = Promise.resolve();
+  private claimChain: Promise<unknown> = Promise.resolve();
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly busyIds = new Set<number>();
   private readonly dmChannels = new Map<string, string>();
+  private readonly pacer: Pacer;
+  private readonly paced: boolean;
+  private sentCount = 0;
 
-  constructor(private readonly opts: OutboxWorkerOptions) {}
+  constructor(private readonly opts: OutboxWorkerOptions) {
+    const rates = typeof opts.pacing === 'object' ? opts.pacing : {};
+    this.paced = opts.pacing !== undefined && opts.pacing !== false;
+    this.pacer = new Pacer(opts.db, { channel: rates.channel ?? DEFAULT_PACING.channel, methods: { ...DEFAULT_PACING.methods, ...rates.methods } });
+  }
 
   /** Starts the background loop. */
   start(): void {
@@ -83,22 +85,35 @@ export class OutboxWorker {
     this.wake?.();
   }
 
-  /** Stops taking new rows and waits for the batch in flight. */
+  /** Stops taking new rows and waits for the sends in flight. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.settled();
   }
 
   /** Delivers until nothing is deliverable now, or the time runs out; returns how many were sent. */
   async drain(timeoutMs = 30_000): Promise<number> {
     const until = Date.now() + timeoutMs;
-    let total = 0;
+    const before = this.sentCount;
     for (;;) {
-      const { claimed, sent } = await this.deliverBatch();
-      total += sent;
-      if (claimed === 0 || Date.now() > until) return total;
+      const claimed = await this.dispatch();
+      await this.settled();
+      if (claimed === 0 || Date.now() > until) return this.sentCount - before;
     }
+  }
+
+  /** Claims one batch of due rows and sends it, lane by lane; resolves when those sends are done. */
+  async deliverBatch(): Promise<{ claimed: number; sent: number }> {
+    const before = this.sentCount;
+    const claimed = await this.dispatch();
+    await this.settled();
+    return { claimed, sent: this.sentCount - before };
+  }
+
+  private async settled(): Promise<void> {
+    while (this.lanes.size > 0) await Promise.all(this.lanes.values());
   }
 
   private async run(): Promise<void> {
@@ -106,7 +121,7 @@ export class OutboxWorker {
     while (this.running) {
       let claimed = 0;
       try {
-        ({ claimed } = await this.deliverBatch());
+        claimed = await this.dispatch();
       } catch (err) {
         this.opts.logger.error({ err }, 'outbox delivery failed');
       }
@@ -115,8 +130,9 @@ export class OutboxWorker {
         this.kicked = false;
         continue;
       }
+      const waitMs = await this.idleMs(pollMs);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
+        const timer = setTimeout(resolve, waitMs);
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -126,175 +142,220 @@ export class OutboxWorker {
     }
   }
 
-  /**
-   * Claims one batch of due rows and tries each once. Batches of one worker run one after another
-   * (the background loop and a drain never overlap), so a row this process is sending is never
-   * claimed again by this process, whatever the clock says about its lease.
-   */
-  deliverBatch(): Promise<{ claimed: number; sent: number }> {
-    const batch = this.batchChain.then(() => this.deliverOneBatch());
-    this.batchChain = batch.then(
-      () => undefined,
-      () => undefined,
-    );
-    return batch;
+  /** A poll, or less when a paced channel's next slot opens sooner. */
+  private async idleMs(pollMs: number): Promise<number> {
+    if (!this.paced) return pollMs;
+    const soon = await this.pacer.msUntilNextSlot(this.opts.clock.now(), pollMs).catch(() => undefined);
+    return soon === undefined ? pollMs : Math.max(5, soon + 5);
   }
 
-  private async deliverOneBatch(): Promise<{ claimed: number; sent: number }> {
+  /**
+   * Claims due rows for channels that have no lane running here and starts a lane per channel.
+   * Claims of one worker run one after another; a row or channel this process is sending is never
+   * claimed again by it, whatever the clock says about the lease.
+   */
+  private dispatch(): Promise<number> {
+    const next = this.claimChain.then(() => this.claimAndStart());
+    this.claimChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async claimAndStart(): Promise<number> {
+    const free = (this.opts.lanes ?? LANES) - this.lanes.size;
+    if (free <= 0) return 0;
     const now = this.opts.clock.now();
-    const claimed = await this.claim(now);
-    let sent = 0;
-    const blockedChannels = new Map<string, Date>();
-    // A send takes at most the client's timeout (twice for a DM), so rows are only sent in the first
-    // half of the lease: a row is never sent after its lease may have run out and another replica
-    // may have taken it. What is left goes back for the next claim.
-    const sendUntil = now.getTime() + this.leaseMs() / 2;
-    for (const [i, row] of claimed.entries()) {
+    const claimed = await claim(this.opts.db, {
+      now,
+      leaseUntil: new Date(now.getTime() + this.leaseMs()),
+      limit: this.opts.batchSize ?? 20,
+      paced: this.paced,
+      burst: this.pacer.rates.channel.burst,
+      busyLanes: [...this.lanes.keys()],
+      busyIds: [...this.busyIds],
+    });
+    const byLane = new Map<string, ClaimedRow[]>();
+    for (const row of claimed) {
+      this.busyIds.add(row.id);
+      byLane.set(row.lane, [...(byLane.get(row.lane) ?? []), row]);
+    }
+    for (const [lane, laneRows] of byLane) {
+      const done = this.runLane(laneRows, now)
+        .catch((err: unknown) => this.opts.logger.error({ err, lane }, 'outbox lane failed'))
+        .finally(() => {
+          this.lanes.delete(lane);
+          for (const row of laneRows) this.busyIds.delete(row.id);
+          this.wake?.();
+        });
+      this.lanes.set(lane, done);
+    }
+    return claimed.length;
+  }
+
+  /**
+   * Sends one channel's rows in order. A send takes at most the client's timeout (a few calls for a
+   * DM or a lookup), so rows are only sent in the first half of the lease: a row is never sent after
+   * its lease may have run out and another replica may have taken it. What is left goes back.
+   */
+  private async runLane(laneRows: ClaimedRow[], claimedAt: Date): Promise<void> {
+    const sendUntil = claimedAt.getTime() + this.leaseMs() / 2;
+    for (const [i, row] of laneRows.entries()) {
       if (this.opts.clock.now().getTime() > sendUntil) {
-        await this.releaseUnsent(claimed.slice(i).map((r) => r.id));
-        break;
+        await releaseUnsent(this.opts.db, laneRows.slice(i).map((r) => r.id));
+        return;
       }
-      const channelKey = row.channel ?? row.target_key ?? row.user_id ?? '';
-      const blockedUntil = blockedChannels.get(channelKey);
-      if (blockedUntil) {
-        await this.release(row.id, blockedUntil, undefined, false);
-        continue;
-      }
-      const outcome = await this.send(row);
-      if (outcome.ok) {
-        sent++;
-        await this.markSent(row, outcome.channel, outcome.ts, now);
-      } else if (outcome.retryAfterS !== undefined) {
-        const at = new Date(now.getTime() + outcome.retryAfterS * 1000);
-        blockedChannels.set(channelKey, at);
-        await this.release(row.id, at, outcome.error, true);
-        this.opts.logger.warn({ outboxId: row.id, retryAfterS: outcome.retryAfterS }, 'slack rate limited; waiting Retry-After');
-      } else if (outcome.permanent) {
-        await this.fail(row.id, outcome.error, now);
-        this.opts.logger.error({ outboxId: row.id, error: outcome.error, kind: row.kind }, 'slack refused a message; marked failed');
-      } else {
-        const backoffS = Math.min(MAX_BACKOFF_S, 2 ** row.attempts) * (0.8 + Math.random() * 0.4);
-        await this.release(row.id, new Date(now.getTime() + backoffS * 1000), outcome.error, true);
-        this.opts.logger.warn({ outboxId: row.id, error: outcome.error, attempt: row.attempts + 1 }, 'slack delivery failed; will retry');
+      const step = await this.deliver(row);
+      if (step === 'stop') {
+        // The channel (or a method) must wait: the rest of the lane goes back untouched.
+        await releaseUnsent(this.opts.db, laneRows.slice(i + 1).map((r) => r.id));
+        return;
       }
     }
-    return { claimed: claimed.length, sent };
   }
 
-  private async claim(now: Date): Promise<ClaimedRow[]> {
-    const nowIso = now.toISOString();
-    const leaseIso = new Date(now.getTime() + this.leaseMs()).toISOString();
-    // Replies and updates wait for their post's ts, and for earlier rows of the same thread.
-    return rows<ClaimedRow>(
-      this.opts.db,
-      sql`update outbox set lease_until = ${leaseIso}::timestamptz
-          where id in (
-            select o.id from outbox o
-            where o.status = 'pending'
-              and o.available_at <= ${nowIso}::timestamptz
-              and (o.lease_until is null or o.lease_until < ${nowIso}::timestamptz)
-              and (o.target_key is null or (
-                exists (select 1 from outbox p where p.message_key = o.target_key and p.kind = 'post' and p.status = 'sent')
-                and not exists (select 1 from outbox e where e.target_key = o.target_key and e.id < o.id and e.status = 'pending')))
-            order by o.id
-            limit ${this.opts.batchSize ?? 20}
-            for update skip locked)
-          returning id, kind, channel, user_id, message_key, target_key, payload, attempts`,
-    ).then((claimed) => claimed.sort((a, b) => a.id - b.id));
+  private async deliver(row: ClaimedRow): Promise<Step> {
+    const { clock } = this.opts;
+    const where = row.kind === 'dm' ? await this.openDm(row) : { channel: row.kind === 'post' ? row.channel! : row.target_channel! };
+    if ('step' in where) return where.step;
+    const { channel } = where;
+    if (row.maybe_sent && row.kind !== 'update') {
+      const looked = await this.lookFirst(row, channel);
+      if (looked !== 'post') return looked;
+    }
+    const method: PacedMethod = row.kind === 'update' ? 'chat.update' : 'chat.postMessage';
+    const wait = (await this.take(method)) ?? (row.kind === 'update' || !this.paced ? undefined : await this.pacer.takeChannel(row.lane, clock.now()));
+    if (wait) {
+      await releaseUnsent(this.opts.db, [row.id], wait);
+      return 'stop';
+    }
+    const startedAt = clock.now();
+    const outcome = await this.send(row, channel);
+    if ('ok' in outcome) {
+      await this.sent(row, outcome.channel, outcome.ts);
+      return 'next';
+    }
+    return this.failed(row, outcome, startedAt, method, channel);
   }
 
-  private async send(
-    row: ClaimedRow,
-  ): Promise<
-    | { ok: true; channel: string; ts: string }
-    | { ok: false; error: string; retryAfterS?: number; permanent?: boolean }
-  > {
+  /** A slot of a method's bucket: undefined when taken (or unpaced), else when to come back. */
+  private take(method: PacedMethod): Promise<Date | undefined> {
+    return this.paced ? this.pacer.takeMethod(method, this.opts.clock.now()) : Promise.resolve(undefined);
+  }
+
+  /** The DM's channel (conversations.open, once per user), or what became of the row when it cannot be opened now. */
+  private async openDm(row: ClaimedRow): Promise<{ channel: string } | { step: Step }> {
+    const known = this.dmChannels.get(row.user_id!);
+    if (known) return { channel: known };
+    const wait = await this.take('conversations.open');
+    if (wait) {
+      await releaseUnsent(this.opts.db, [row.id], wait);
+      return { step: 'stop' };
+    }
+    const startedAt = this.opts.clock.now();
+    try {
+      const res = await this.opts.client.conversations.open({ users: row.user_id! });
+      const channel = res.channel!.id!;
+      this.dmChannels.set(row.user_id!, channel);
+      return { channel };
+    } catch (err) {
+      // Opening a DM posts nothing: never ambiguous.
+      return { step: await this.failed(row, { ...classify(err), ambiguous: false }, startedAt, 'conversations.open', row.lane) };
+    }
+  }
+
+  /**
+   * Slack may already have posted this row: look for it first. Found → it is sent (hooks run as
+   * for any send); not found → post; cannot look (not a member, scope missing) → post, logged.
+   */
+  private async lookFirst(row: ClaimedRow, channel: string): Promise<Step | 'post'> {
+    const { clock, logger } = this.opts;
+    const method: PacedMethod = row.kind === 'reply' ? 'conversations.replies' : 'conversations.history';
+    const wait = await this.take(method);
+    if (wait) {
+      await releaseUnsent(this.opts.db, [row.id], wait);
+      return 'stop';
+    }
+    const startedAt = clock.now();
+    const place: LookupPlace = row.kind === 'reply' ? { channel, threadTs: row.target_ts! } : { channel };
+    try {
+      const since = new Date(row.first_attempt_at ?? startedAt);
+      const result = await findPosted(this.opts.client, place, row.id, since);
+      if (result.found) {
+        logger.info({ outboxId: row.id, ts: result.ts }, 'slack had posted it although the answer was lost; not posting again');
+        await this.sent(row, channel, result.ts);
+        return 'next';
+      }
+      if (!result.complete) logger.warn({ outboxId: row.id, channel }, 'too many messages since the first attempt to be sure; posting again');
+      return 'post';
+    } catch (err) {
+      const failure = classify(err);
+      if (failure.retryAfterS === undefined && !failure.ambiguous && CANNOT_LOOK.has(failure.error)) {
+        logger.warn({ outboxId: row.id, channel, error: failure.error }, 'cannot look for a possibly posted message (invite the bot to the channel); posting again');
+        return 'post';
+      }
+      // Looking is read-only: a failed look is never ambiguous and never final, it is tried again.
+      return this.failed(row, { ...failure, ambiguous: false, permanent: false }, startedAt, method, channel);
+    }
+  }
+
+  private async send(row: ClaimedRow, channel: string): Promise<Sent | CallFailure> {
     const { client } = this.opts;
     const { text, blocks } = row.payload;
     try {
-      if (row.kind === 'post' || row.kind === 'dm') {
-        const channel = row.kind === 'dm' ? await this.dmChannel(row.user_id!) : row.channel!;
-        const res = await client.chat.postMessage({ channel, text, blocks: blocks as never, unfurl_links: false });
-        return { ok: true, channel: res.channel ?? channel, ts: res.ts! };
+      if (row.kind === 'update') {
+        const res = await client.chat.update({ channel, ts: row.target_ts!, text, blocks: blocks as never });
+        return { ok: true, channel, ts: res.ts ?? row.target_ts! };
       }
-      const target = await postedLocation(this.opts.db, row.target_key!);
-      if (!target) return { ok: false, error: 'target not posted yet' };
-      if (row.kind === 'reply') {
-        const res = await client.chat.postMessage({ channel: target.channel, thread_ts: target.ts, text, blocks: blocks as never, unfurl_links: false });
-        return { ok: true, channel: res.channel ?? target.channel, ts: res.ts! };
-      }
-      const res = await client.chat.update({ channel: target.channel, ts: target.ts, text, blocks: blocks as never });
-      return { ok: true, channel: target.channel, ts: res.ts ?? target.ts };
+      const thread = row.kind === 'reply' ? { thread_ts: row.target_ts! } : {};
+      const res = await client.chat.postMessage({ channel, ...thread, text, blocks: blocks as never, unfurl_links: false, metadata: outboxMetadata(row.id) });
+      return { ok: true, channel: res.channel ?? channel, ts: res.ts! };
     } catch (err) {
-      return classify(err);
+      const failure = classify(err);
+      // chat.update sets the same content again: repeating it is harmless, never ambiguous.
+      return row.kind === 'update' ? { ...failure, ambiguous: false } : failure;
     }
   }
 
-  private async dmChannel(userId: string): Promise<string> {
-    const known = this.dmChannels.get(userId);
-    if (known) return known;
-    const res = await this.opts.client.conversations.open({ users: userId });
-    const id = res.channel!.id!;
-    this.dmChannels.set(userId, id);
-    return id;
+  private async sent(row: ClaimedRow, channel: string, ts: string): Promise<void> {
+    await markSent(this.opts.db, row, channel, ts, this.opts.clock.now(), this.opts.postedHooks ?? []);
+    this.sentCount++;
+    this.count('ok');
   }
 
-  private async markSent(row: ClaimedRow, channel: string, ts: string, now: Date): Promise<void> {
-    await this.opts.db.transaction(async (tx) => {
-      await tx.execute(
-        sql`update outbox set status = 'sent', delivered_at = ${now.toISOString()}::timestamptz, ts = ${ts},
-            delivered_channel = ${channel}, lease_until = null, last_error = null where id = ${row.id}`,
-      );
-      if (row.kind === 'post' && row.message_key) {
-        for (const hook of this.opts.postedHooks ?? []) await hook(tx, row.message_key, channel, ts);
-      }
-    });
+  private async failed(row: ClaimedRow, f: CallFailure, startedAt: Date, method: PacedMethod, channel: string): Promise<Step> {
+    const { clock, logger } = this.opts;
+    const now = clock.now();
+    if (f.retryAfterS !== undefined) {
+      const until = new Date(now.getTime() + f.retryAfterS * 1000);
+      // A 429 to a post is the channel's limit: the channel is held (every replica's claim skips it)
+      // and the row keeps its place in the channel's order. To anything else, the method's tier: the
+      // method is held and the row waits too.
+      const channelHold = method === 'chat.postMessage' && until.getTime() - now.getTime() <= MAX_RETRY_MS;
+      if (method === 'chat.postMessage') await this.pacer.holdChannel(row.lane, until, now);
+      else await this.pacer.holdMethod(method, until, now);
+      await release(this.opts.db, row.id, channelHold ? null : until, { startedAt, error: f.error, ambiguous: false });
+      this.count('429');
+      this.opts.metrics?.outbox429.inc({ channel });
+      logger.warn({ outboxId: row.id, channel, method, retryAfterS: f.retryAfterS }, 'slack rate limited; the channel waits Retry-After');
+      return 'stop';
+    }
+    if (f.permanent) {
+      await fail(this.opts.db, row.id, f.error, now);
+      this.count('failed');
+      logger.error({ outboxId: row.id, error: f.error, kind: row.kind }, 'slack refused a message; marked failed');
+      return 'next';
+    }
+    const backoffS = Math.min(MAX_BACKOFF_S, 2 ** row.attempts) * (0.8 + Math.random() * 0.4);
+    await release(this.opts.db, row.id, new Date(now.getTime() + backoffS * 1000), { startedAt, error: f.error, ambiguous: !!f.ambiguous });
+    this.count('retry');
+    logger.warn({ outboxId: row.id, error: f.error, attempt: row.attempts + 1, maybeSent: !!f.ambiguous }, 'slack delivery failed; will retry');
+    return 'next';
+  }
+
+  private count(outcome: DeliveryOutcome): void {
+    this.opts.metrics?.outboxDeliveries.inc({ outcome });
   }
 
   private leaseMs(): number {
     return this.opts.leaseMs ?? LEASE_MS;
-  }
-
-  /** Gives claimed rows back untouched (no attempt counted), for the next claim of any worker. */
-  private async releaseUnsent(ids: number[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.opts.db.execute(sql`update outbox set lease_until = null where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and status = 'pending'`);
-  }
-
-  private async release(id: number, availableAt: Date, error: string | undefined, countAttempt: boolean): Promise<void> {
-    await this.opts.db.execute(
-      sql`update outbox set lease_until = null, available_at = ${availableAt.toISOString()}::timestamptz,
-          attempts = attempts + ${countAttempt ? 1 : 0}, last_error = coalesce(${error ?? null}, last_error)
-          where id = ${id}`,
-    );
-  }
-
-  private async fail(id: number, error: string, now: Date): Promise<void> {
-    // Replies and updates of a post Slack refused can never be delivered either.
-    await this.opts.db.execute(
-      sql`update outbox set status = 'failed', lease_until = null, attempts = attempts + 1, last_error = ${error},
-          delivered_at = ${now.toISOString()}::timestamptz
-          where id = ${id}
-             or (status = 'pending' and target_key is not null
-                 and target_key = (select message_key from outbox where id = ${id} and kind = 'post'))`,
-    );
-  }
-}
-
-function classify(err: unknown): { ok: false; error: string; retryAfterS?: number; permanent?: boolean } {
-  const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
-  switch (e.code) {
-    case ErrorCode.RateLimitedError:
-      return { ok: false, error: 'ratelimited', retryAfterS: Math.max(1, e.retryAfter ?? 1) };
-    case ErrorCode.HTTPError:
-      if (e.statusCode === 429) return { ok: false, error: 'ratelimited', retryAfterS: 1 };
-      return { ok: false, error: `http ${e.statusCode}` };
-    case ErrorCode.PlatformError: {
-      const error = e.data?.error ?? 'unknown_error';
-      if (error === 'ratelimited') return { ok: false, error, retryAfterS: 1 };
-      return { ok: false, error, permanent: PERMANENT.has(error) };
-    }
-    default:
-      return { ok: false, error: e.message?.slice(0, 200) ?? 'network error' };
   }
 }

@@ -51,7 +51,13 @@ export function t(locale: Locale, key: MessageKey, params: Params = {}): string 
 
 /** A translator bound to one locale. */
 export type Translate = (key: MessageKey, params?: Params) => string;
-export const translator = (locale: Locale): Translate => (key, params) => t(locale, key, params);
+const translators = new Map<Locale, Translate>();
+/** The translator of a locale: one per locale, so what is built from it can be cached by it. */
+export function translator(locale: Locale): Translate {
+  let tr = translators.get(locale);
+  if (!tr) translators.set(locale, (tr = (key, params) => t(locale, key, params)));
+  return tr;
+}
 
 /** Every registered string of a language, by key (for the completeness test). */
 export function catalogue(locale: Locale): ReadonlyMap<string, string> {
@@ -72,6 +78,7 @@ const sharedEn = {
 
   'modal.cancel': 'Cancel',
   'app.not_built': '{command} is not available in this version of opsdesk yet.',
+  'error.no_trigger': 'Slack did not send what opsdesk needs to open this form, so nothing was done. Please try again.',
 } as const;
 
 const sharedZh: Record<keyof typeof sharedEn, string> = {
@@ -82,6 +89,7 @@ const sharedZh: Record<keyof typeof sharedEn, string> = {
 
   'modal.cancel': '取消',
   'app.not_built': '当前版本的 opsdesk 尚未提供 {command}。',
+  'error.no_trigger': 'Slack 没有发来打开此表单所需的信息，因此未做任何操作。请重试。',
 };
 
 defineMessages('shared', sharedEn, sharedZh);

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import { SafeReceiver } from './receiver.js';
+import { webClientOptions } from './web-client.js';
 
 /** What modules register their listeners on (see router.ts). */
 export type { SlackRoutes as BoltApp } from './router.js';
@@ -16,6 +19,8 @@ export interface SlackAppOptions {
   logger: Logger;
   /** Extra HTTP routes: /healthz, /metrics, customer pages. */
   routes: CustomRoute[];
+  /** Where the receiver records the ack latency per surface (HTTP mode). */
+  metrics?: Pick<Metrics, 'ackSeconds'>;
 }
 
 /** Bolt's logger interface on top of pino, so every line is JSON. */
@@ -33,11 +38,12 @@ function boltLogger(logger: Logger) {
 }
 
 /**
- * The Bolt app: HTTP mode at POST /slack/events (requests verified with the signing secret), or
- * Socket Mode when an app token is given — then the extra routes are served on `port` alone.
+ * The Bolt app: HTTP mode at POST /slack/events through our receiver (receiver.ts: requests verified
+ * with the signing secret, checked at the edge, never a 5xx), or Socket Mode when an app token is
+ * given — then the extra routes are served on `port` alone.
  */
 export function createSlackApp(opts: SlackAppOptions): App {
-  const clientOptions = { slackApiUrl: opts.slackApiUrl, retryConfig: { retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 1000 }, timeout: 10_000 };
+  const clientOptions = webClientOptions({ slackApiUrl: opts.slackApiUrl, logger: opts.logger });
   // auth.test once, lazily; while Slack is unreachable requests are still handled and stored.
   const authClient = new WebClient(opts.botToken, { ...clientOptions, retryConfig: { retries: 0 } });
   let identity: { botId?: string; botUserId?: string } | undefined;
@@ -52,11 +58,12 @@ export function createSlackApp(opts: SlackAppOptions): App {
     }
     return { botToken: opts.botToken, ...identity };
   };
-  const common = { authorize, clientOptions, logger: boltLogger(opts.logger), customRoutes: opts.routes };
+  const common = { authorize, clientOptions, logger: boltLogger(opts.logger) };
   if (opts.appToken) {
-    return new App({ ...common, socketMode: true, appToken: opts.appToken, installerOptions: { port: opts.port } });
+    return new App({ ...common, customRoutes: opts.routes, socketMode: true, appToken: opts.appToken, installerOptions: { port: opts.port } });
   }
-  return new App({ ...common, signingSecret: opts.signingSecret!, processBeforeResponse: false });
+  const receiver = new SafeReceiver({ signingSecret: opts.signingSecret ?? '', logger: opts.logger, routes: opts.routes, metrics: opts.metrics });
+  return new App({ ...common, receiver });
 }
 
 /** Starts the app; in HTTP mode resolves with the port actually bound (0 picks a free one). */

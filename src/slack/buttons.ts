@@ -18,6 +18,7 @@ export interface ButtonClick<V = string | undefined> {
   target: ReplyTarget;
   value: V;
   channel: string | undefined;
+  /** '' when Slack sent none: a handler that opens a modal checks it first with requireTrigger (responses.ts). */
   triggerId: string;
   client: WebClient;
 }
@@ -46,7 +47,7 @@ export function onButton(
     const target: ReplyTarget = { respond, client, user: body.user.id, channel: body.channel?.id };
     try {
       const value = schema ? schema.parse(JSON.parse(action.value ?? '{}')) : action.value;
-      await run({ user: body.user.id, name: body.user.name ?? body.user.id, tr, target, value, channel: body.channel?.id, triggerId: body.trigger_id, client });
+      await run({ user: body.user.id, name: body.user.name ?? body.user.id, tr, target, value, channel: body.channel?.id, triggerId: body.trigger_id ?? '', client });
     } catch (err) {
       await reportError(err, target, tr, deps.logger);
     }

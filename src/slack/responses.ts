@@ -24,6 +24,17 @@ export async function tellUser(target: ReplyTarget, text: string, blocks?: Known
   }
 }
 
+/**
+ * The trigger_id a modal is opened with. Slack sends one with every command, shortcut and button;
+ * a request without one cannot open a modal, so instead of calling views.open with nothing the
+ * user is told (a DomainError: reportError answers it ephemerally). Call it first, before anything
+ * is read or written for the form.
+ */
+export function requireTrigger(triggerId: string | undefined): string {
+  if (!triggerId) throw new DomainError('invalid', 'error.no_trigger');
+  return triggerId;
+}
+
 /** Field errors for `ack({ response_action: 'errors' })`, or undefined when `err` is not about fields. */
 export function viewErrors(err: unknown, tr: Translate): Record<string, string> | undefined {
   if (err instanceof ValidationError) {

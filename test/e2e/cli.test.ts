@@ -41,7 +41,7 @@ describe(`opsdesk command line (${storeName})`, () => {
     expect(csv.stdout).not.toContain('13812345678');
     const audit = await runCli(['export', 'audit', '--month', '2099-01'], env);
     expect(audit.stdout.trim().split('\r\n')).toHaveLength(1); // header only: nothing happened that month
-  }, 60_000); // four processes, each starting tsx and opening the store
+  }, 180_000); // four processes, each starting tsx and opening the store
 
   it('runs a job as of a given time, and running it again for the same time changes nothing', async () => {
     const first = await runCli(['job', 'ticket-autoclose', '--at', '2099-01-01T00:00:00Z'], env);

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { changes } from '../../src/modules/changes/changes.table.js';
 import { storeName } from '../support/db.js';
-import { startHarness, SUPPORT, users, type Harness } from '../support/harness.js';
+import { SUPPORT, useHarness, users } from '../support/harness.js';
 import { clickTicket, openTicketViaSlack } from '../support/tickets.js';
 
 describe(`Home tab and the user's language (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness();
 
   const openHome = async (user: { id: string }) => {
     await h.requester.event({ type: 'app_home_opened', user: user.id, channel: 'D0HOME', tab: 'home', event_ts: '1.000001' });
@@ -45,6 +43,38 @@ describe(`Home tab and the user's language (${storeName})`, () => {
     expect(h.slack.callsTo('views.open').at(-1)!.args.view.title.text).toBe('New ticket');
   });
 
+  it('shows a supervisor the changes waiting for their approval with Approve and Reject, and the requester their own change', async () => {
+    const now = h.clock.now().getTime();
+    const [row] = await h.store.db
+      .insert(changes)
+      .values({
+        key: 'CHG-2026-77', title: 'Replace the core <switch>', systems: ['core-switch'], systemKeys: ['core-switch'], description: 'd', reason: 'r', risk: 'low', impact: 'i', plan: 'p', rollbackPlan: 'rb',
+        windowStart: new Date(now + 86_400_000), windowEnd: new Date(now + 90_000_000), requester: users.alice.id, implementer: users.bob.id, state: 'submitted', createdAt: new Date(now), updatedAt: new Date(now),
+      })
+      .returning();
+    const blocks = (await openHome(users.sam)).blocks as { type: string; text?: { text: string }; elements?: { action_id: string; value: string }[] }[];
+    const text = JSON.stringify(blocks);
+    expect(text).toContain('Changes waiting for your approval');
+    expect(text).toContain('CHG-2026-77');
+    expect(text).toContain('Replace the core &lt;switch&gt;');
+    const buttons = blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+    expect(buttons.find((e) => e.action_id === 'change.approve')?.value).toBe(JSON.stringify({ id: row!.id, v: 1 }));
+    expect(buttons.find((e) => e.action_id === 'change.reject')?.value).toBe(JSON.stringify({ id: row!.id, v: 1 }));
+    // The change calendar of the next 7 days lists it for everyone; not a pending approval for others.
+    const alice = JSON.stringify((await openHome(users.alice)).blocks);
+    expect(alice).toContain('My changes');
+    expect(alice).toContain('CHG-2026-77');
+    expect(alice).not.toContain('Changes waiting for your approval');
+    expect(alice).not.toContain('change.approve');
+    // Approve right there on Home.
+    const res = await h.requester.blockAction({ user: users.sam, actionId: 'change.approve', value: JSON.stringify({ id: row!.id, v: 1 }), view: { id: 'VHOME', type: 'home' }, triggerId: 'trig-home-approve' });
+    expect(res.status).toBe(200);
+    await h.opsdesk.idle();
+    const [after] = await h.store.db.select().from(changes).where(eq(changes.id, row!.id));
+    expect(after!.state).toBe('approved');
+    expect(JSON.stringify((await openHome(users.sam)).blocks)).not.toContain('change.approve');
+  });
+
   it('opens the ticket form from the New ticket button', async () => {
     const before = h.slack.callsTo('views.open').length;
     await h.requester.blockAction({ user: users.alice, actionId: 'home.new_ticket', value: 'new', view: { id: 'VHOME', type: 'home' } });
@@ -54,28 +84,8 @@ describe(`Home tab and the user's language (${storeName})`, () => {
   });
 });
 
-describe(`commands not built yet (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
-
-  it('answers /change and /kb privately instead of timing out', async () => {
-    for (const command of ['/change', '/kb']) {
-      const res = await h.requester.command(command, 'anything', users.alice, { channelId: SUPPORT });
-      expect(res.status).toBe(200);
-      expect(res.json).toMatchObject({ response_type: 'ephemeral', text: `${command} is not available in this version of opsdesk yet.` });
-    }
-  });
-});
-
 describe(`the listener router (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness();
 
   it('acknowledges a button nobody listens to instead of letting Slack time out', async () => {
     const res = await h.requester.blockAction({ user: users.alice, actionId: 'no.such.button', value: 'x', channelId: SUPPORT });

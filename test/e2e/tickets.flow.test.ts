@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { tickets, ticketEvents } from '../../src/modules/tickets/tickets.table.js';
-import { startHarness, SUPPORT, users, type Harness } from '../support/harness.js';
+import { SUPPORT, useHarness, users } from '../support/harness.js';
 import { storeName } from '../support/db.js';
 import { openTicketViaSlack, ticketButtons, clickTicket } from '../support/tickets.js';
 
 describe(`tickets end to end (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness();
 
   it('opens the form from /ticket with the title pre-filled', async () => {
     const res = await h.requester.command('/ticket', 'Printer offline at store 12', users.alice, { channelId: SUPPORT });
@@ -41,11 +37,7 @@ describe(`tickets end to end (${storeName})`, () => {
 });
 
 describe(`tickets when Slack fails (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness();
 
   it('delivers exactly one message when Slack answers 429 and then 200', async () => {
     h.slack.reset();

@@ -36,5 +36,5 @@ describe(`job oncall-handover from the command line (${storeName})`, () => {
     const res = await runCli(['job', 'oncall-handover', '--at', '2026-11-25T21:00:00+08:00', '--name', 'nosuch'], env);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('no rotation named "nosuch" (rotations: primary, network)');
-  }, 60_000);
+  }, 120_000);
 });

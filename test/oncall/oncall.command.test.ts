@@ -1,18 +1,14 @@
 // `/oncall`, `/oncall <rotation>`, `/oncall schedule` and the Home tab, driven as Slack drives the app.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { storeName } from '../support/db.js';
 import { validateMessageBlocks, validateView } from '../support/block-kit.js';
-import { SUPPORT, users, type Harness } from '../support/harness.js';
-import { carl, sh, startOncallHarness } from './support.js';
+import { SUPPORT, users } from '../support/harness.js';
+import { carl, sh, useOncallHarness } from './support.js';
 
 const dateOf = (local: string) => `<!date^${new Date(sh(local)).getTime() / 1000}^`;
 
 describe(`/oncall (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startOncallHarness(sh('2026-11-25T10:00:00'));
-  });
-  afterAll(async () => h?.close());
+  const h = useOncallHarness(sh('2026-11-25T10:00:00'));
   beforeEach(() => {
     h.slack.reset();
     h.sink.received.length = 0;

@@ -1,8 +1,10 @@
 // The handover (值班交接): shift reminders, the outgoing engineer's note, the thread's snapshot against
 // seeded tickets, visit orders and patrol runs, acknowledgement (and its refusal), moving tickets, and the
 // reminder and escalation — each once even when the jobs run twice for the same slot.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
+import { changes } from '../../src/modules/changes/changes.table.js';
+import type { ChangeState } from '../../src/modules/changes/changes.rules.js';
 import { oncallHandovers } from '../../src/modules/oncall/oncall.table.js';
 import { openTicket, resolveTicket, takeTicket } from '../../src/modules/tickets/tickets.service.js';
 import { ticketEvents, tickets } from '../../src/modules/tickets/tickets.table.js';
@@ -11,16 +13,16 @@ import type { VisitState } from '../../src/modules/visits/visits.rules.js';
 import { visitOrders } from '../../src/modules/visits/visits.table.js';
 import { storeName } from '../support/db.js';
 import { validateView } from '../support/block-kit.js';
-import { ESCALATION, ONCALL, PATROL, SUPPORT, users, type Harness } from '../support/harness.js';
+import { ESCALATION, ONCALL, PATROL, SUPPORT, users } from '../support/harness.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import type { SlackUser } from '../support/slack-client.js';
-import { auditRows, carl, click, dmsTo, expectValidBlocks, lastEphemeral, postsIn, repliesIn, runAt, settle, sh, startOncallHarness, textOf } from './support.js';
+import { auditRows, carl, click, dmsTo, expectValidBlocks, lastEphemeral, postsIn, repliesIn, runAt, settle, sh, textOf, useOncallHarness } from './support.js';
 
 const dateOf = (local: string) => `<!date^${new Date(sh(local)).getTime() / 1000}^`;
 const timeOf = (local: string) => `${dateOf(local)}{time}|`;
 
 describe(`handover threads (${storeName})`, () => {
-  let h: Harness;
+  const h = useOncallHarness(sh('2026-11-25T09:30:00'));
   const seeded: Record<string, { id: number; key: string }> = {};
 
   /** Opens a ticket as of a Shanghai local time. */
@@ -35,7 +37,6 @@ describe(`handover threads (${storeName})`, () => {
   };
 
   beforeAll(async () => {
-    h = await startOncallHarness(sh('2026-11-25T09:30:00'));
     // Alice is on call 25 Nov 09:00–21:00, bob 21:00–09:00, carl from 26 Nov 09:00.
     seeded.ok = await open('2026-11-25T10:00:00', 'Printer jam at store 12', 'P3');
     await take('2026-11-25T10:05:00', seeded.ok, users.alice);
@@ -87,9 +88,21 @@ describe(`handover threads (${storeName})`, () => {
       item(security!.id, 1, 'abnormal', patrolTickets[0]!.id), item(security!.id, 2, 'ok'), item(security!.id, 3, 'abnormal', patrolTickets[1]!.id),
       item(backups!.id, 1, 'pending'),
     ]);
+    // Change requests around bob's coming shift (25 Nov 21:00 – 26 Nov 09:00).
+    const change = (key: string, title: string, start: string, end: string, state: ChangeState, emergency = false) => ({
+      key, title, systems: ['core-switch'], systemKeys: ['core-switch'], description: 'd', reason: 'r', risk: 'medium' as const, impact: 'i', testEvidence: 't', plan: 'p', rollbackPlan: 'rb',
+      windowStart: new Date(sh(start)), windowEnd: new Date(sh(end)), requester: users.dora.id, implementer: carl.id, state, emergency,
+      slackChannel: 'C0CHANGES', slackTs: '1700000000.000100', createdAt: new Date(sh('2026-11-24T10:00:00')), updatedAt: new Date(sh('2026-11-24T10:00:00')),
+    });
+    await h.store.db.insert(changes).values([
+      change('CHG-2026-1', 'Firmware <b> upgrade', '2026-11-26T01:00:00', '2026-11-26T03:00:00', 'scheduled'), // in bob's shift
+      change('CHG-2026-2', 'Overnight DB patch', '2026-11-25T20:00:00', '2026-11-25T22:00:00', 'implementing', true), // crosses the handover
+      change('CHG-2026-3', 'Store Wi-Fi swap', '2026-11-26T10:00:00', '2026-11-26T12:00:00', 'approved'), // carl's shift: not listed
+      change('CHG-2026-4', 'Ends at the handover', '2026-11-25T19:00:00', '2026-11-25T21:00:00', 'implementing'), // touches the shift: not listed
+      change('CHG-2026-5', 'Cancelled in the shift', '2026-11-26T02:00:00', '2026-11-26T04:00:00', 'cancelled'), // closed: not listed
+    ]);
     await settle(h);
   });
-  afterAll(async () => h?.close());
   beforeEach(() => {
     h.slack.reset();
     h.sink.received.length = 0;
@@ -185,10 +198,19 @@ describe(`handover threads (${storeName})`, () => {
     expect(body).toContain(`Note from <@${users.alice.id}>`);
     expect(body).toContain('&lt;!here&gt; core switch');
     expect(body).not.toContain('<!here>');
+    // Open changes whose window overlaps bob's coming shift [21:00, 09:00), earliest first, linked to their messages.
+    expect(body).toContain('Changes in the coming shift (2)');
+    const changeLine = (key: string) => body.split('\\n').find((l) => l.includes(`|${key}>`)) ?? '';
+    expect(changeLine('CHG-2026-1')).toContain('Firmware &lt;b&gt; upgrade');
+    expect(changeLine('CHG-2026-1')).toContain(`Scheduled · ${dateOf('2026-11-26T01:00:00')}`);
+    expect(changeLine('CHG-2026-1')).toContain(`carried out by <@${carl.id}>`);
+    expect(changeLine('CHG-2026-2')).toContain(':rotating_light: emergency · Implementing');
+    expect(body.indexOf('|CHG-2026-2>')).toBeLessThan(body.indexOf('|CHG-2026-1>'));
+    for (const key of ['CHG-2026-3', 'CHG-2026-4', 'CHG-2026-5']) expect(body).not.toContain(key);
     expect(body).toContain('oncall.handover.ack');
     const [row] = await h.store.db.select().from(oncallHandovers).where(eq(oncallHandovers.rotation, 'primary'));
     expect(row).toMatchObject({ outgoing: users.alice.id, incoming: users.bob.id, checkedOutAt: new Date(sh('2026-11-25T21:00:00')), acknowledgedAt: null });
-    expect(row!.snapshot).toEqual({ tickets: 4, visits: 3, breaches: 1, patrols: 3, note: 1 });
+    expect(row!.snapshot).toEqual({ tickets: 4, visits: 3, breaches: 1, patrols: 3, changes: 2, note: 1 });
   });
 
   it('refuses the acknowledgement of anyone but the incoming engineer or a supervisor, and audits it', async () => {

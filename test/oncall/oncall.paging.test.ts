@@ -1,22 +1,18 @@
 // The urgent path: a new P1 pages the engineer on call in the primary rotation; no answer within
 // page_timeout → the next in line → the supervisors → exhausted. Take goes through the tickets service.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eq, like } from 'drizzle-orm';
 import { oncallPages } from '../../src/modules/oncall/oncall.table.js';
 import { tickets } from '../../src/modules/tickets/tickets.table.js';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { storeName } from '../support/db.js';
-import { ESCALATION, users, type Harness } from '../support/harness.js';
+import { ESCALATION, users } from '../support/harness.js';
 import { clickTicket, openTicketViaSlack } from '../support/tickets.js';
 import type { SlackUser } from '../support/slack-client.js';
-import { auditRows, carl, click, dmsTo, expectValidBlocks, lastEphemeral, postsIn, runAt, settle, sh, startOncallHarness, textOf } from './support.js';
+import { auditRows, carl, click, dmsTo, expectValidBlocks, lastEphemeral, postsIn, runAt, settle, sh, textOf, useOncallHarness } from './support.js';
 
 describe(`P1 paging (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startOncallHarness(sh('2026-11-25T10:00:00')); // alice on call, bob next
-  });
-  afterAll(async () => h?.close());
+  const h = useOncallHarness(sh('2026-11-25T10:00:00')); // alice on call, bob next
   beforeEach(() => {
     h.slack.reset();
     h.sink.received.length = 0;

@@ -1,10 +1,10 @@
 // A rotation's own timings drive the jobs: reminder_before (shift reminder), ack_reminder_after and
 // ack_escalate_after (unacknowledged handover), page_timeout (P1 page down the line) — not the defaults.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { oncallHandovers, oncallPages } from '../../src/modules/oncall/oncall.table.js';
 import { storeName } from '../support/db.js';
-import { ESCALATION, ONCALL, startHarness, teamConfigYaml, users, type Harness } from '../support/harness.js';
+import { ESCALATION, ONCALL, teamConfigYaml, useHarness, users } from '../support/harness.js';
 import type { SlackUser } from '../support/slack-client.js';
 import { openTicketViaSlack } from '../support/tickets.js';
 import { carl, dmsTo, postsIn, repliesIn, runAt, settle, sh, textOf } from './support.js';
@@ -24,11 +24,7 @@ oncall:
 `;
 
 describe(`configured on-call timings (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ yaml, now: sh('2026-11-25T18:00:00') }); // alice until 21:00, then bob, then carl
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness({ yaml, now: sh('2026-11-25T18:00:00') }); // alice until 21:00, then bob, then carl
   beforeEach(() => {
     h.slack.reset();
     h.sink.received.length = 0;

@@ -1,14 +1,14 @@
 // `/oncall swap`: cover asked and accepted, asked and declined, set by a supervisor without
 // acceptance; bad input gets field errors and changes nothing; refusals are explained and audited.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { oncallOverrides } from '../../src/modules/oncall/oncall.table.js';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { storeName } from '../support/db.js';
 import { validateView } from '../support/block-kit.js';
-import { SUPPORT, users, type Harness } from '../support/harness.js';
+import { SUPPORT, users } from '../support/harness.js';
 import type { SlackUser } from '../support/slack-client.js';
-import { auditRows, carl, click, dmsTo, lastEphemeral, settle, sh, startOncallHarness, textOf } from './support.js';
+import { auditRows, carl, click, dmsTo, lastEphemeral, settle, sh, textOf, useOncallHarness } from './support.js';
 
 const ms = (local: string) => String(new Date(sh(local)).getTime());
 
@@ -22,11 +22,7 @@ function swapValues(f: { rotation?: string; shift?: string; cover?: string }) {
 }
 
 describe(`/oncall swap (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startOncallHarness(sh('2026-11-25T10:00:00'));
-  });
-  afterAll(async () => h?.close());
+  const h = useOncallHarness(sh('2026-11-25T10:00:00'));
   beforeEach(() => {
     h.slack.reset();
     h.sink.received.length = 0;

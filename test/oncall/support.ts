@@ -6,7 +6,7 @@ import { runJob } from '../../src/jobs/runner.js';
 import { auditLog } from '../../src/platform/audit.table.js';
 import { validateMessageBlocks } from '../support/block-kit.js';
 import type { SlackCall } from '../support/fake-slack.js';
-import { startHarness, teamConfigYaml, users, type Harness } from '../support/harness.js';
+import { teamConfigYaml, useHarness, users, type Harness, type UseHarnessOptions } from '../support/harness.js';
 import type { SlackUser } from '../support/slack-client.js';
 
 export const carl = { id: 'U0CARL', name: 'carl' };
@@ -34,8 +34,9 @@ oncall:
 /** Shanghai local time → ISO instant. */
 export const sh = (local: string) => new Date(`${local}+08:00`).toISOString();
 
-export function startOncallHarness(now = sh('2026-11-25T10:00:00')): Promise<Harness> {
-  return startHarness({ yaml: oncallYaml, now });
+/** `useHarness` for the on-call team (`oncallYaml`), its clock starting at `now`. */
+export function useOncallHarness(now = sh('2026-11-25T10:00:00'), opts: Omit<UseHarnessOptions, 'yaml' | 'now'> = {}): Harness {
+  return useHarness({ ...opts, yaml: oncallYaml, now });
 }
 
 /** Runs a job as of a Shanghai local time (the clock moves there too) and delivers what it queued. */

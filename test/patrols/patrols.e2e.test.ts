@@ -1,5 +1,5 @@
 // Patrols end to end (SPEC §3.4): the real app over HTTP, the fake Slack, an injected clock.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
 import { claimSlot, runJob } from '../../src/jobs/runner.js';
 import { patrolItems, patrolRuns } from '../../src/modules/patrols/patrols.table.js';
@@ -8,18 +8,14 @@ import { tickets } from '../../src/modules/tickets/tickets.table.js';
 import { auditLog } from '../../src/platform/audit.table.js';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { storeName } from '../support/db.js';
-import { ESCALATION, PATROL, startHarness, SUPPORT, users, type Harness } from '../support/harness.js';
+import { ESCALATION, PATROL, SUPPORT, useHarness, users } from '../support/harness.js';
 import { click, ITEMS, itemsOf, job, patrolPosts, patrolYaml, resultValues, runOf, settle, submitResults } from './support.js';
 
 const MORNING = '2026-11-25T00:30:00.000Z'; // 08:30 in Shanghai
 const blocksText = (c: { args: Record<string, any> }) => JSON.stringify(c.args.blocks ?? []) + (c.args.text ?? '');
 
 describe(`patrols end to end (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ yaml: patrolYaml, now: '2026-11-25T00:00:00Z' });
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness({ yaml: patrolYaml, now: '2026-11-25T00:00:00Z' });
   beforeEach(() => {
     h.sink.received.length = 0;
   });

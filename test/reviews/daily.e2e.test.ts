@@ -1,6 +1,6 @@
 // The daily work report end to end (工作报告, SPEC §3.8): a parent message, one reply per engineer,
 // and a line of problems an engineer adds with a button.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { JOBS } from '../../src/services.js';
@@ -12,7 +12,7 @@ import { visitOrders } from '../../src/modules/visits/visits.table.js';
 import { openTicket, resolveTicket, takeTicket, waitOnCustomer } from '../../src/modules/tickets/tickets.service.js';
 import { auditLog } from '../../src/platform/audit.table.js';
 import { storeName } from '../support/db.js';
-import { baseConfigYaml, REVIEW, startHarness, users, type Harness } from '../support/harness.js';
+import { baseConfigYaml, REVIEW, useHarness, users, type Harness } from '../support/harness.js';
 import { settle } from '../patrols/support.js';
 import { reviewCalendarYaml } from './fixture.js';
 
@@ -54,10 +54,9 @@ async function runScheduledDay(h: Harness, date: string) {
 }
 
 describe(`daily work report end to end (${storeName})`, () => {
-  let h: Harness;
+  const h = useHarness({ yaml: `${baseConfigYaml}${reviewCalendarYaml}`, now: '2026-11-25T02:00:00Z' });
   const keys: Record<string, string> = {};
   beforeAll(async () => {
-    h = await startHarness({ yaml: `${baseConfigYaml}${reviewCalendarYaml}`, now: '2026-11-25T02:00:00Z' });
     const deps = h.opsdesk.services.tickets;
     const open = async (title: string, priority = 'P3') =>
       openTicket(deps, { newCustomerName: 'Store 12', category: 'network', priority, title }, users.alice.id);
@@ -87,7 +86,6 @@ describe(`daily work report end to end (${storeName})`, () => {
     await visit('VO-DAY-5', { completedAt: new Date('2026-11-25T16:30:00Z'), completedBy: users.bob.id }); // 00:30 the next day
     await settle(h);
   });
-  afterAll(async () => h?.close());
   beforeEach(() => {
     h.sink.received.length = 0;
   });

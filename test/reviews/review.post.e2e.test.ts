@@ -1,7 +1,7 @@
 // The monthly review end to end (SPEC §3.8): the job, /review, the Post button, the chart upload and
 // the CSV export, against the fake Slack with an injected clock.
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { exportCsv } from '../../src/cli/export.js';
 import { claimSlot, runJob } from '../../src/jobs/runner.js';
@@ -9,7 +9,7 @@ import { figureRows, type Review } from '../../src/modules/reviews/reviews.figur
 import { reviewPosts } from '../../src/modules/reviews/reviews.table.js';
 import { auditLog } from '../../src/platform/audit.table.js';
 import { storeName } from '../support/db.js';
-import { baseConfigYaml, REVIEW, startHarness, users, type Harness } from '../support/harness.js';
+import { baseConfigYaml, REVIEW, useHarness, users, type Harness } from '../support/harness.js';
 import { settle } from '../patrols/support.js';
 import { loadFixture, reviewCalendarYaml } from './fixture.js';
 import { colours, decodePng } from './png.js';
@@ -60,12 +60,7 @@ async function runAt(h: Harness, job: string, at: string) {
 }
 
 describe(`monthly review end to end (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ yaml: `${baseConfigYaml}${reviewCalendarYaml}`, now: '2026-11-01T01:00:00Z' });
-    await loadFixture(h.store.db);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness({ yaml: `${baseConfigYaml}${reviewCalendarYaml}`, now: '2026-11-01T01:00:00Z', setup: ({ store }) => loadFixture(store.db) });
   beforeEach(() => {
     h.sink.received.length = 0;
   });

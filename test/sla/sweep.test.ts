@@ -1,12 +1,12 @@
 // The SLA sweep end to end: warnings and breaches once ever, pauses, extensions, the P1 path.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { runJob } from '../../src/jobs/runner.js';
 import { slaAlerts, slaExtensions } from '../../src/modules/tickets/tickets.sla.table.js';
 import { ticketEvents, tickets } from '../../src/modules/tickets/tickets.table.js';
 import { openStore } from '../../src/platform/db.js';
 import { storeName, usingPostgres } from '../support/db.js';
-import { baseConfigYaml, ESCALATION, startHarness, SUPPORT, users, type Harness } from '../support/harness.js';
+import { baseConfigYaml, ESCALATION, SUPPORT, useHarness, users } from '../support/harness.js';
 import { clickTicket, openTicketViaSlack } from '../support/tickets.js';
 
 const yaml = `${baseConfigYaml}
@@ -22,11 +22,7 @@ const at = (local: string) => new Date(`${local}+08:00`);
 const names = (text: unknown, key: string) => new RegExp(`${key}(?!\\d)`).test(String(text));
 
 describe(`SLA sweep (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ yaml, now: at('2026-11-25T09:00:00').toISOString() });
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness({ yaml, now: at('2026-11-25T09:00:00').toISOString() });
   beforeEach(() => {
     h.slack.reset();
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { outboxClient } from '../../src/app.js';
 import { enqueue } from '../../src/outbox/outbox.js';
-import { outbox } from '../../src/outbox/outbox.table.js';
+import { outbox, outboxPace } from '../../src/outbox/outbox.table.js';
 import { OutboxWorker } from '../../src/outbox/worker.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { openStore, rows } from '../../src/platform/db.js';
@@ -28,6 +28,7 @@ describe(`outbox (${storeName})`, () => {
   });
   beforeEach(async () => {
     await store.db.delete(outbox);
+    await store.db.delete(outboxPace);
     slack.reset();
     clock = new ManualClock('2026-11-25T02:00:00Z');
   });
@@ -52,8 +53,10 @@ describe(`outbox (${storeName})`, () => {
     await post(1);
     const w = worker();
     expect(await w.drain()).toBe(0);
-    const [row] = await store.db.select().from(outbox);
-    expect(row!.availableAt.toISOString()).toBe('2026-11-25T02:00:30.000Z');
+    // The channel is held (every worker's claim skips it); the row keeps its place in the channel.
+    const [hold] = await store.db.select().from(outboxPace);
+    expect(hold).toMatchObject({ key: 'channel:C0SUPPORT' });
+    expect(hold!.retryAt!.toISOString()).toBe('2026-11-25T02:00:30.000Z');
     clock.advance(29_000);
     expect(await w.drain()).toBe(0);
     clock.advance(1_000);

@@ -262,3 +262,105 @@ describe('SlackRequester against a real Bolt app', () => {
     expect(seen.mention.event.text).toContain('help');
   });
 });
+
+describe('fake Slack: reading history, lost answers and the per-channel limit', () => {
+  let fake: FakeSlack;
+  let now = Date.parse('2026-11-25T02:00:00Z');
+  const C = 'C0HIST0001';
+  const meta = (id: number) => ({ event_type: 'opsdesk_outbox', event_payload: { id } });
+  beforeAll(async () => { fake = await startFakeSlack({ now: () => now }); });
+  afterEach(() => { fake.reset(); fake.messages.clear(); fake.limitChannels(false); });
+  afterAll(() => fake.close());
+
+  it('takes message ts from its clock, and keeps metadata (checking its shape like Slack)', async () => {
+    const web = client(fake);
+    const res = await web.chat.postMessage({ channel: C, text: 'a', metadata: meta(1) });
+    expect(res.ts).toBe('1795572000.000000');
+    expect(fake.message(C, res.ts!)!.metadata).toEqual(meta(1));
+    await expect(web.chat.postMessage({ channel: C, text: 'b', metadata: { event_type: 'x' } as any }))
+      .rejects.toMatchObject({ data: { error: 'invalid_metadata_format' } });
+  });
+
+  it('conversations.history: newest first, top level only, oldest/latest exclusive unless inclusive, metadata only when asked', async () => {
+    const web = client(fake);
+    const ts: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      now += 1000;
+      ts.push((await web.chat.postMessage({ channel: C, text: `m${i}`, metadata: meta(i) })).ts!);
+    }
+    await web.chat.postMessage({ channel: C, text: 'in a thread', thread_ts: ts[0]! });
+    await web.chat.postMessage({ channel: C, text: 'broadcast', thread_ts: ts[0]!, reply_broadcast: true });
+    await web.chat.postMessage({ channel: 'C0ELSEWHERE', text: 'other channel' });
+
+    const all = await web.conversations.history({ channel: C });
+    expect(all.messages!.map((m) => m.text)).toEqual(['broadcast', 'm4', 'm3', 'm2', 'm1', 'm0']);
+    expect(all.messages!.every((m) => m.metadata === undefined)).toBe(true);
+    expect(all.messages!.at(-1)).toMatchObject({ thread_ts: ts[0], reply_count: 2 });
+    const withMeta = await web.conversations.history({ channel: C, include_all_metadata: true, oldest: ts[1], latest: ts[4] });
+    expect(withMeta.messages!.map((m) => [m.text, m.metadata])).toEqual([['m3', meta(3)], ['m2', meta(2)]]);
+    const inclusive = await web.conversations.history({ channel: C, oldest: ts[1], latest: ts[4], inclusive: true });
+    expect(inclusive.messages!.map((m) => m.text)).toEqual(['m4', 'm3', 'm2', 'm1']);
+    await expect(web.conversations.history({ channel: C, oldest: 'yesterday' })).rejects.toMatchObject({ data: { error: 'invalid_ts_oldest' } });
+    await expect(web.conversations.history({ channel: 'nope' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
+  });
+
+  it('conversations.history pages with limit, has_more and response_metadata.next_cursor', async () => {
+    const web = client(fake);
+    for (let i = 0; i < 7; i++) await web.chat.postMessage({ channel: C, text: `p${i}` });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await web.conversations.history({ channel: C, limit: 3, ...(cursor ? { cursor } : {}) });
+      pages++;
+      seen.push(...page.messages!.map((m) => m.text!));
+      cursor = page.response_metadata?.next_cursor;
+      expect(page.has_more).toBe(!!cursor);
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(['p6', 'p5', 'p4', 'p3', 'p2', 'p1', 'p0']);
+    await expect(web.conversations.history({ channel: C, cursor: 'garbage' })).rejects.toMatchObject({ data: { error: 'invalid_cursor' } });
+  });
+
+  it('conversations.replies: the parent first, then the replies oldest first; pages leave the parent out', async () => {
+    const web = client(fake);
+    const parent = (await web.chat.postMessage({ channel: C, text: 'parent', metadata: meta(10) })).ts!;
+    const replies: string[] = [];
+    for (let i = 0; i < 4; i++) replies.push((await web.chat.postMessage({ channel: C, text: `r${i}`, thread_ts: parent, metadata: meta(11 + i) })).ts!);
+    const first = await web.conversations.replies({ channel: C, ts: parent, limit: 3, include_all_metadata: true });
+    expect(first.messages!.map((m) => m.text)).toEqual(['parent', 'r0', 'r1']);
+    expect(first.messages![1]).toMatchObject({ thread_ts: parent, metadata: meta(11) });
+    const rest = await web.conversations.replies({ channel: C, ts: parent, limit: 3, cursor: first.response_metadata!.next_cursor! });
+    expect(rest.messages!.map((m) => m.text)).toEqual(['r2', 'r3']);
+    expect(rest.has_more).toBe(false);
+    const since = await web.conversations.replies({ channel: C, ts: parent, oldest: replies[1] });
+    expect(since.messages!.map((m) => m.text)).toEqual(['parent', 'r2', 'r3']);
+    await expect(web.conversations.replies({ channel: C, ts: '1.000001' })).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
+  });
+
+  it.each([
+    ['drop', ErrorCode.RequestError],
+    ['timeout', ErrorCode.RequestError],
+    [502, ErrorCode.HTTPError],
+  ] as const)('loseNextAnswer(%s): Slack posts, the caller gets %s', async (how, code) => {
+    const web = new WebClient(TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, timeout: 300, logLevel: LogLevel.ERROR });
+    fake.loseNextAnswer('chat.postMessage', how);
+    await expect(web.chat.postMessage({ channel: C, text: 'lost' })).rejects.toMatchObject({ code });
+    expect(fake.inChannel(C).map((m) => m.text)).toEqual(['lost']);
+    expect(fake.posted()).toHaveLength(1);
+    expect(fake.calls[0]).toMatchObject({ method: 'chat.postMessage', lost: how });
+    await expect(web.chat.postMessage({ channel: C, text: 'next' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('limitChannels: a burst, then about one a second per channel, 429 with Retry-After beyond it', async () => {
+    fake.limitChannels({ perSecond: 1, burst: 3 });
+    const post = (channel: string) => rawCall(fake, 'chat.postMessage', { channel, text: 'x' });
+    for (let i = 0; i < 3; i++) expect((await post(C)).status).toBe(200);
+    expect(await post(C)).toMatchObject({ status: 429, retryAfter: '1', body: { error: 'ratelimited' } });
+    expect((await post('C0OTHER01')).status).toBe(200); // another channel has its own bucket
+    now += 1000;
+    expect((await post(C)).status).toBe(200);
+    expect((await post(C)).status).toBe(429);
+    expect(fake.inChannel(C)).toHaveLength(4);
+  });
+});

@@ -8,13 +8,23 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { validateMessageBlocks, validateView } from './block-kit.js';
+import { validateMessageBlocks } from './block-kit.js';
+import { ChannelRateLimiter, readMethods, tsMicros, type ChannelLimit } from './fake-slack-history.js';
+import {
+  apiError, bearer, extractUploadBytes, httpFailure, ok, parseArgs, pollUntil, readBody, send, truthy, tzOffsetSeconds, withMessages,
+  type HttpFailure, type LostAnswer, type Outcome, type SlackCall,
+} from './fake-slack-wire.js';
+import { viewMethods } from './fake-slack-views.js';
 
-export interface SlackCall { method: string; args: Record<string, any>; token?: string; at: number; response: any; status: number }
-export type HttpFailure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 };
+export { summarizeCalls, type HttpFailure, type LostAnswer, type SlackCall } from './fake-slack-wire.js';
+export type { ChannelLimit } from './fake-slack-history.js';
 export interface FakeUserProfile { tz?: string; locale?: string; name?: string }
-export interface StoredMessage { channel: string; ts: string; text?: string; blocks?: any[]; thread_ts?: string; attachments?: any[]; metadata?: any; edited?: boolean }
+export interface StoredMessage {
+  channel: string; ts: string; text?: string; blocks?: any[]; thread_ts?: string; reply_broadcast?: boolean; attachments?: any[];
+  /** As posted (`{ event_type, event_payload }`); read back with `include_all_metadata`. */
+  metadata?: any;
+  edited?: boolean;
+}
 export interface CompletedUpload { files: Array<{ id: string; title?: string }>; channel_id?: string; initial_comment?: string; thread_ts?: string; blocks?: any }
 /** Custom method implementation: return the JSON body (HTTP 200). */
 export type Responder = (args: Record<string, any>) => Record<string, any>;
@@ -24,11 +34,19 @@ export interface FakeSlack {
   calls: SlackCall[];
   callsTo(method: string): SlackCall[];
   posted(): SlackCall[];
-  failNext(method: string | '*', failure: HttpFailure, times?: number): void;
+  /** The next `times` calls of `method` (only those whose args `match`, when given) fail at the HTTP level. */
+  failNext(method: string | '*', failure: HttpFailure, times?: number, match?: (args: Record<string, any>) => boolean): void;
   /** Like failNext but HTTP 200 with `{ok:false, error}` (e.g. 'channel_not_found', 'is_archived'). */
   failNextWith(method: string | '*', error: string, times?: number): void;
+  /**
+   * Slack acts on the next `times` calls of `method` (the message is posted) but the answer is lost:
+   * the connection drops, it never comes (the caller times out), or a 5xx comes instead.
+   */
+  loseNextAnswer(method: string, how: LostAnswer, times?: number, match?: (args: Record<string, any>) => boolean): void;
+  /** Slack's per-channel posting limit on chat.postMessage (default about 1 a second, burst 3); `false` lifts it. */
+  limitChannels(limit?: Partial<ChannelLimit> | false): void;
   setDown(down: boolean): void;
-  /** Clears calls, pending failures and the down flag. Stored messages/views/uploads and stubs are kept. */
+  /** Clears calls, pending failures, lost answers and the down flag. Stored messages/views/uploads, stubs and the channel limit are kept. */
   reset(): void;
   waitFor(pred: (calls: SlackCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +56,8 @@ export interface FakeSlack {
   unstub(method: string): void;
   /** Current state of a posted message (after chat.update), keyed by the channel Slack returned. */
   message(channel: string, ts: string): StoredMessage | undefined;
+  /** Every message in a channel (thread replies included), oldest first. */
+  inChannel(channel: string): StoredMessage[];
   messages: Map<string, StoredMessage>;
   /** Open/pushed/updated modal views by view id (latest version). */
   views: Map<string, any>;
@@ -58,20 +78,18 @@ export interface FakeSlackOptions {
   /** When given, only these C…/G… ids (plus D…, U…, W…) are valid channels; others get channel_not_found. */
   channels?: string[];
   teamId?: string;
+  /** Slack's clock in ms (message ts, the channel limit); default the wall clock. Tests pass their manual clock. */
+  now?: () => number;
+  /** Start with Slack's per-channel posting limit on (see `limitChannels`). */
+  channelLimit?: Partial<ChannelLimit>;
 }
 
-/** Args that web-api JSON-encodes inside form bodies. */
-const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata', 'unfurls', 'user_auth_blocks']);
 const CHANNEL_RE = /^[CDG][A-Z0-9]{2,}$/;
 const USER_RE = /^[UW][A-Z0-9]{2,}$/;
+/** Slack's per-channel limit as the fake models it: about one message a second, a burst of 3. */
+const SLACK_CHANNEL_LIMIT: ChannelLimit = { perSecond: 1, burst: 3 };
 
-type Outcome = { status: number; body: any; headers?: Record<string, string> };
-type Failure = { method: string; remaining: number; outcome: () => Outcome };
-
-const ok = (body: Record<string, any> = {}) => ({ ok: true, ...body });
-const apiError = (error: string, extra: Record<string, any> = {}) => ({ ok: false, error, ...extra });
-const withMessages = (error: string, errors: string[]) =>
-  apiError(error, { errors, response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
+type Failure = { method: string; remaining: number; outcome: () => Outcome; match?: (args: Record<string, any>) => boolean };
 
 export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
   const token = opts.token ?? 'xoxb-test-token';
@@ -87,6 +105,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const pendingFiles = new Map<string, { filename: string; length: number }>();
   const completedUploads: CompletedUpload[] = [];
   const stubs = new Map<string, Responder>();
+  const lostAnswers: { method: string; remaining: number; how: LostAnswer; match?: (args: Record<string, any>) => boolean }[] = [];
+  const hanging = new Set<ServerResponse>();
+  const now = opts.now ?? Date.now;
+  let channelLimiter = opts.channelLimit ? new ChannelRateLimiter({ ...SLACK_CHANNEL_LIMIT, ...opts.channelLimit }, now) : undefined;
   let down = false;
   let seq = 0;
   let lastMicros = 0;
@@ -98,7 +120,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
   /** Slack ts: wall-clock seconds.micros, strictly increasing even within one millisecond. */
   function nextTs(): string {
-    lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
+    lastMicros = Math.max(Math.floor(now()) * 1000, lastMicros + 1);
     return `${Math.floor(lastMicros / 1e6)}.${String(lastMicros % 1e6).padStart(6, '0')}`;
   }
 
@@ -112,6 +134,16 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   function isKnownChannel(channel: unknown): channel is string {
     if (typeof channel !== 'string' || !CHANNEL_RE.test(channel)) return false;
     return channel.startsWith('D') || !opts.channels || opts.channels.includes(channel);
+  }
+
+  /** Slack checks the shape of message metadata: an event_type and an event_payload object. */
+  function metadataError(metadata: unknown): Record<string, any> | undefined {
+    if (metadata === undefined) return undefined;
+    const m = metadata as { event_type?: unknown; event_payload?: unknown };
+    if (typeof metadata !== 'object' || metadata === null || typeof m.event_type !== 'string' || typeof m.event_payload !== 'object' || m.event_payload === null) {
+      return apiError('invalid_metadata_format');
+    }
+    return undefined;
   }
 
   /** Content rules shared by postMessage/update/postEphemeral. */
@@ -138,36 +170,6 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     };
   }
 
-  /** Fill in the fields Slack adds to every stored view. */
-  function materializeView(view: Record<string, any>, id: string, previous?: Record<string, any>): Record<string, any> {
-    return {
-      team_id: teamId, private_metadata: '', callback_id: '', external_id: '', state: { values: {} },
-      clear_on_close: false, notify_on_close: false, close: null, submit: null, previous_view_id: null,
-      root_view_id: previous?.root_view_id ?? id, app_id: 'AFAKEAPP1', app_installed_team_id: teamId, bot_id: botId,
-      ...view, id, hash: `${Date.now()}.${randomBytes(4).toString('hex')}`,
-    };
-  }
-
-  function viewArgError(a: Record<string, any>, type: 'modal' | 'home'): Record<string, any> | undefined {
-    if (!a.view || typeof a.view !== 'object') return withMessages('invalid_arguments', ['missing required field: view [json-pointer:/view]']);
-    const errors = validateView(a.view);
-    if (!errors.length && a.view.type !== type) errors.push(`view type must be "${type}" for this method [json-pointer:/view/type]`);
-    return errors.length ? withMessages('invalid_arguments', errors) : undefined;
-  }
-
-  function openView(a: Record<string, any>): Record<string, any> {
-    if (!a.trigger_id) return withMessages('invalid_arguments', ['missing required field: trigger_id']);
-    const bad = viewArgError(a, 'modal');
-    if (bad) return bad;
-    const view = materializeView(a.view, nextId('V'));
-    views.set(view.id, view);
-    return ok({ view });
-  }
-
-  function findView(a: Record<string, any>): Record<string, any> | undefined {
-    if (a.view_id) return views.get(a.view_id);
-    return [...views.values()].find((v) => a.external_id && v.external_id === a.external_id);
-  }
 
   function userJson(id: string, includeLocale: boolean): Record<string, any> {
     const p = opts.users?.[id] ?? {};
@@ -186,9 +188,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     'chat.postMessage'(a) {
       const channel = resolvePostTarget(a.channel);
       if (!channel) return apiError('channel_not_found');
-      const bad = contentError(a);
+      const bad = contentError(a) ?? metadataError(a.metadata);
       if (bad) return bad;
-      const m: StoredMessage = { channel, ts: nextTs(), text: a.text, blocks: a.blocks, attachments: a.attachments, thread_ts: a.thread_ts, metadata: a.metadata };
+      const m: StoredMessage = {
+        channel, ts: nextTs(), text: a.text, blocks: a.blocks, attachments: a.attachments, thread_ts: a.thread_ts,
+        ...(a.thread_ts && truthy(a.reply_broadcast) ? { reply_broadcast: true } : {}), metadata: a.metadata,
+      };
       messages.set(msgKey(channel, m.ts), m);
       return ok({ channel, ts: m.ts, message: messageJson(m) });
     },
@@ -217,27 +222,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (typeof a.message_ts !== 'string') return apiError('message_not_found');
       return ok({ channel: a.channel, permalink: `https://fake.slack.com/archives/${a.channel}/p${a.message_ts.replace('.', '')}` });
     },
-    'views.open': openView,
-    'views.push': openView,
-    'views.update'(a) {
-      if (!a.view_id && !a.external_id) return withMessages('invalid_arguments', ['view_id or external_id is required']);
-      const existing = findView(a);
-      if (!existing) return apiError('not_found');
-      if (a.hash && a.hash !== existing.hash) return apiError('hash_conflict');
-      const bad = viewArgError(a, 'modal');
-      if (bad) return bad;
-      const view = materializeView({ ...a.view, previous_view_id: existing.previous_view_id }, existing.id, existing);
-      views.set(view.id, view);
-      return ok({ view });
-    },
-    'views.publish'(a) {
-      if (typeof a.user_id !== 'string' || !USER_RE.test(a.user_id)) return apiError('invalid_arguments');
-      const bad = viewArgError(a, 'home');
-      if (bad) return bad;
-      const view = materializeView(a.view, homeViews.get(a.user_id)?.id ?? nextId('V'));
-      homeViews.set(a.user_id, view);
-      return ok({ view });
-    },
+    ...viewMethods({ views, homeViews, teamId, botId, nextId, isUser: (id) => typeof id === 'string' && USER_RE.test(id) }),
     'conversations.open'(a) {
       const users = typeof a.users === 'string' ? a.users.split(',').map((u: string) => u.trim()).filter(Boolean) : [];
       if (a.channel && isKnownChannel(a.channel)) return ok({ channel: { id: a.channel } });
@@ -246,6 +231,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const id = users.length === 1 ? dmChannelFor(users[0]!) : `G${users.map((u: string) => u.slice(1)).sort().join('')}`.slice(0, 20);
       return ok({ no_op: false, already_open: false, channel: { id } });
     },
+    ...readMethods({ messages, isKnownChannel, json: messageJson }),
     'users.info'(a) {
       if (typeof a.user !== 'string' || !USER_RE.test(a.user)) return apiError('user_not_found');
       return ok({ user: userJson(a.user, a.include_locale === true || a.include_locale === 'true' || a.include_locale === '1') });
@@ -275,25 +261,39 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   /** Outage, injected failures and auth come before the method itself, like at Slack's edge. */
   function decide(method: string, args: Record<string, any>, tok: string | undefined): Outcome {
     if (down) return { status: 503, body: 'Service Unavailable (fake outage)' };
-    const injected = takeFailure(method);
+    const injected = takeFailure(method, args);
     if (injected) return injected;
     if (method === 'upload') return { status: 200, body: 'OK' };
     if (!tok) return { status: 200, body: apiError('not_authed') };
     if (tok !== token) return { status: 200, body: apiError('invalid_auth') };
     const responder = stubs.get(method) ?? methods[method];
     if (!responder) return { status: 200, body: apiError('unknown_method', { req_method: method }) };
-    return { status: 200, body: responder(args) };
+    const limited = method === 'chat.postMessage' ? channelLimited(args) : undefined;
+    if (limited) return limited;
+    const out: Outcome = { status: 200, body: responder(args) };
+    const lost = lostAnswers.find((x) => x.remaining > 0 && x.method === method && (!x.match || x.match(args)));
+    if (lost) {
+      lost.remaining -= 1;
+      out.lost = lost.how;
+    }
+    return out;
   }
 
-  function takeFailure(method: string): Outcome | undefined {
-    const f = failures.find((x) => x.remaining > 0 && (x.method === method || x.method === '*'));
+  function channelLimited(args: Record<string, any>): Outcome | undefined {
+    const channel = channelLimiter && resolvePostTarget(args.channel);
+    const retryAfter = channel ? channelLimiter!.take(channel) : undefined;
+    return retryAfter === undefined ? undefined : httpFailure({ status: 429, retryAfter });
+  }
+
+  function takeFailure(method: string, args: Record<string, any>): Outcome | undefined {
+    const f = failures.find((x) => x.remaining > 0 && (x.method === method || x.method === '*') && (!x.match || x.match(args)));
     if (!f) return undefined;
     f.remaining -= 1;
     return f.outcome();
   }
 
   function record(method: string, args: Record<string, any>, tok: string | undefined, out: Outcome): void {
-    calls.push({ method, args, token: tok, at: Date.now(), response: out.body, status: out.status });
+    calls.push({ method, args, token: tok, at: Date.now(), response: out.body, status: out.status, ...(out.lost !== undefined ? { lost: out.lost } : {}) });
   }
 
   async function handleApi(req: IncomingMessage, method: string, raw: Buffer, query: URLSearchParams): Promise<Outcome> {
@@ -325,7 +325,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     let out: Outcome = { status: 404, body: 'not found' };
     if (req.method === 'POST' && url.pathname.startsWith('/upload/')) out = await handleUpload(req, url.pathname.slice(8), raw);
     else if (url.pathname.startsWith('/api/')) out = await handleApi(req, url.pathname.slice(5), raw, url.searchParams);
-    send(res, out);
+    send(res, out, hanging);
   }
 
   const server = createServer((req, res) => {
@@ -341,117 +341,29 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     calls, messages, views, homeViews, uploads, completedUploads, token, teamId, botUserId, botId, dmChannelFor,
     callsTo: successful,
     posted: () => successful('chat.postMessage'),
-    failNext(method, failure, times = 1) {
-      failures.push({ method, remaining: times, outcome: () => httpFailure(failure) });
+    failNext(method, failure, times = 1, match) {
+      failures.push({ method, remaining: times, outcome: () => httpFailure(failure), match });
     },
     failNextWith(method, error, times = 1) {
       failures.push({ method, remaining: times, outcome: () => ({ status: 200, body: apiError(error) }) });
     },
+    loseNextAnswer(method, how, times = 1, match) {
+      lostAnswers.push({ method, remaining: times, how, match });
+    },
+    limitChannels(limit = {}) {
+      channelLimiter = limit === false ? undefined : new ChannelRateLimiter({ ...SLACK_CHANNEL_LIMIT, ...limit }, now);
+    },
     setDown(d) { down = d; },
-    reset() { calls.length = 0; failures.length = 0; down = false; },
+    reset() { calls.length = 0; failures.length = 0; lostAnswers.length = 0; down = false; },
     stub(method, responder) { stubs.set(method, responder); },
     unstub(method) { stubs.delete(method); },
     message: (channel, ts) => messages.get(msgKey(channel, ts)),
+    inChannel: (channel) => [...messages.values()].filter((m) => m.channel === channel).sort((a, b) => tsMicros(a.ts)! - tsMicros(b.ts)!),
     waitFor: (pred, timeoutMs = 5000) => pollUntil(calls, pred, timeoutMs),
     async close() {
+      for (const res of hanging) res.socket?.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function httpFailure(f: HttpFailure): Outcome {
-  if (f.status === 429) {
-    return { status: 429, body: apiError('ratelimited'), headers: { 'retry-after': String(f.retryAfter) } };
-  }
-  return { status: f.status, body: `upstream error ${f.status} (fake)` };
-}
-
-function send(res: ServerResponse, out: Outcome): void {
-  if (res.headersSent) return;
-  const isJson = typeof out.body !== 'string';
-  res.writeHead(out.status, { 'content-type': isJson ? 'application/json; charset=utf-8' : 'text/plain', ...out.headers });
-  res.end(isJson ? JSON.stringify(out.body) : out.body);
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function bearer(header: string | undefined): string | undefined {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return m?.[1];
-}
-
-/** Parse a Web API body the way Slack does: form fields (JSON-valued ones decoded), JSON, or multipart. */
-async function parseArgs(ct: string, raw: Buffer, query: URLSearchParams): Promise<{ args: Record<string, any>; formToken?: string }> {
-  const args: Record<string, any> = Object.fromEntries(query);
-  if (ct.includes('application/json')) {
-    Object.assign(args, raw.length ? JSON.parse(raw.toString('utf8')) : {});
-    // Slack ignores a token in a JSON body: JSON callers must use the Authorization header.
-    delete args.token;
-    return { args };
-  }
-  const fields = ct.includes('multipart/form-data') ? await multipartFields(ct, raw) : Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
-  for (const [k, v] of Object.entries(fields)) args[k] = JSON_ARGS.has(k) && typeof v === 'string' ? tryJson(v) : v;
-  const formToken = typeof args.token === 'string' ? args.token : undefined;
-  delete args.token;
-  return { args, formToken };
-}
-
-function tryJson(v: string): unknown {
-  try { return JSON.parse(v); } catch { return v; }
-}
-
-async function multipartFields(ct: string, raw: Buffer): Promise<Record<string, string | Buffer>> {
-  const form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': ct }, body: raw }).formData();
-  const out: Record<string, string | Buffer> = {};
-  for (const [k, v] of form.entries()) out[k] = typeof v === 'string' ? v : Buffer.from(await v.arrayBuffer());
-  return out;
-}
-
-async function extractUploadBytes(ct: string, raw: Buffer): Promise<Buffer> {
-  if (!ct.includes('multipart/form-data')) return raw;
-  const fields = await multipartFields(ct, raw);
-  const file = Object.values(fields).find((v): v is Buffer => Buffer.isBuffer(v));
-  return file ?? Buffer.from(String(fields.body ?? fields.file ?? ''));
-}
-
-/** UTC offset in seconds for an IANA zone, as Slack's users.info `tz_offset`. */
-function tzOffsetSeconds(tz: string): number {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
-    .formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part);
-  if (!m) return 0;
-  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
-}
-
-async function pollUntil(calls: SlackCall[], pred: (c: SlackCall[]) => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      if (pred(calls)) return;
-    } catch (e) {
-      lastError = e; // a predicate that throws on partial data just means "not yet"
-    }
-    if (Date.now() >= deadline) break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  const why = lastError ? `\nlast predicate error: ${String(lastError)}` : '';
-  throw new Error(`FakeSlack.waitFor timed out after ${timeoutMs}ms${why}\npredicate: ${pred.toString().slice(0, 300)}\n${summarizeCalls(calls)}`);
-}
-
-/** Human-readable tail of the call log for timeout messages. */
-export function summarizeCalls(calls: SlackCall[], last = 25): string {
-  if (calls.length === 0) return 'no Slack API calls were made';
-  const lines = calls.slice(-last).map((c, i) => {
-    const result = c.status !== 200 ? `HTTP ${c.status}` : c.response?.ok ? 'ok' : `error=${c.response?.error}`;
-    const hint = c.args.channel ? ` channel=${c.args.channel}` : '';
-    const text = typeof c.args.text === 'string' ? ` text=${JSON.stringify(c.args.text.slice(0, 60))}` : '';
-    return `  #${calls.length - Math.min(last, calls.length) + i} ${c.method} -> ${result}${hint}${text}`;
-  });
-  return `${calls.length} Slack API call(s), most recent last:\n${lines.join('\n')}`;
 }

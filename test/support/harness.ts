@@ -64,13 +64,20 @@ export interface HarnessOptions {
   now?: string;
 }
 
+export interface UseHarnessOptions extends HarnessOptions {
+  /** The clock is set back to this before each test. */
+  eachTestAt?: string | Date;
+  /** Runs once after the harness started, before the file's tests (seed data). */
+  setup?: (h: Harness) => Promise<unknown>;
+}
+
 /**
  * A test file's whole bench in one line: the store, the fake Slack, the app and the clock start
  * before the file's tests and stop after them; with `eachTestAt` the clock is set back before each
  * test; `setup` runs once after start (seed data). The returned object reads through to the running
  * harness, so it can be used in every test as `h.requester`, `h.clock`, …
  */
-export function useHarness(opts: HarnessOptions & { eachTestAt?: string; setup?: (h: Harness) => Promise<void> } = {}): Harness {
+export function useHarness(opts: UseHarnessOptions = {}): Harness {
   let running: Harness | undefined;
   beforeAll(async () => {
     running = await startHarness(opts);

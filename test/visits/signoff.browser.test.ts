@@ -1,33 +1,26 @@
 // The customer's sign-off page in a real browser: the headless Chromium from the npm package
 // @sparticuz/chromium (test/support/browser.ts; OPSDESK_CHROMIUM overrides it) driven by playwright-core,
 // on a phone-sized viewport, in English and Chinese. Runs everywhere: no browser is a failure, not a skip.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { visitSignoffs } from '../../src/modules/visits/visits.table.js';
 import { launchChromium } from '../support/browser.js';
 import { storeName } from '../support/db.js';
-import { startHarness, users, type Harness } from '../support/harness.js';
+import { useHarness, users } from '../support/harness.js';
 import { clickVisit, completedOrder, eventKinds, orderRow, signoffFromDm, snapshot } from './support.js';
 
 describe(`the customer sign-off page in Chromium (${storeName})`, () => {
-  let h: Harness;
+  const h = useHarness({ eachTestAt: '2026-11-25T02:00:00Z' });
   let browser: Browser;
   let day = 0;
   const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
   beforeAll(async () => {
-    h = await startHarness();
     browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.clock.set('2026-11-25T02:00:00Z');
-  });
+  afterAll(async () => browser?.close());
 
   /** A completed order and its link, pointed at the app under test. */
   async function completed(title: string, need?: string) {

@@ -1,12 +1,12 @@
 // The engineer's steps in the field, with an injected clock in Asia/Shanghai: lateness notices,
 // arrival punctuality, unreachable customers and the left note; bad input in every form.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { and, eq } from 'drizzle-orm';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { visitEvents } from '../../src/modules/visits/visits.table.js';
 import { storeName } from '../support/db.js';
-import { ESCALATION, startHarness, users, type Harness } from '../support/harness.js';
+import { ESCALATION, useHarness, users } from '../support/harness.js';
 import {
   clickVisit,
   completeValues,
@@ -29,13 +29,8 @@ import {
 const sh = (local: string) => DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toJSDate();
 
 describe(`visit orders in the field (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness({ eachTestAt: sh('2026-11-26T10:00') });
   beforeEach(() => {
-    h.clock.set(sh('2026-11-26T10:00'));
     h.slack.reset();
     h.sink.received.length = 0;
   });

@@ -1,12 +1,12 @@
 // The visit-order flow end to end, driven exactly as Slack drives the app.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { auditLog } from '../../src/platform/audit.table.js';
 import { tickets } from '../../src/modules/tickets/tickets.table.js';
 import { visitEvents, visitOrders } from '../../src/modules/visits/visits.table.js';
 import { storeName } from '../support/db.js';
-import { DISPATCH, startHarness, SUPPORT, users, type Harness } from '../support/harness.js';
+import { DISPATCH, SUPPORT, useHarness, users, type Harness } from '../support/harness.js';
 import { clickTicket, openTicketViaSlack, ticketButtons } from '../support/tickets.js';
 import {
   clickVisit,
@@ -31,13 +31,8 @@ import {
 const lastEphemeral = (h: Harness) => h.sink.received.at(-1)?.text as string | undefined;
 
 describe(`visit orders end to end (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness({ eachTestAt: '2026-11-25T02:00:00Z' }); // 10:00 in Shanghai
   beforeEach(() => {
-    h.clock.set('2026-11-25T02:00:00Z'); // 10:00 in Shanghai
     h.slack.reset();
     h.sink.received.length = 0;
   });

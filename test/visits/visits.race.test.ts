@@ -1,21 +1,17 @@
 // Concurrent Accept clicks: exactly one engineer wins, the others are told who did. On Postgres the
 // clicks run on separate connections (and, in the second test, on two separate connection pools).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { openStore } from '../../src/platform/db.js';
 import { acceptVisit, type VisitDeps } from '../../src/modules/visits/visits.service.js';
 import { visitEvents } from '../../src/modules/visits/visits.table.js';
 import { DomainError } from '../../src/platform/errors.js';
 import { storeName, usingPostgres } from '../support/db.js';
-import { startHarness, users, type Harness } from '../support/harness.js';
+import { useHarness, users } from '../support/harness.js';
 import { clickVisit, newOrder, orderRow } from './support.js';
 
 describe(`concurrent accepts (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness();
   beforeEach(() => {
     h.slack.reset();
     h.sink.received.length = 0;

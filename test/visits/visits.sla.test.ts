@@ -1,7 +1,7 @@
 // The SLA sweep of visit orders (SPEC §3.5) with an injected clock, through the `sla-sweep` job:
 // the accept and arrival targets at 75 % (warning) and 100 % (breach), each once ever — across
 // re-runs, old slots and midnight — and how it shares the work with visit-watch.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { and, eq } from 'drizzle-orm';
 import { runJob } from '../../src/jobs/runner.js';
@@ -9,21 +9,14 @@ import { JOBS } from '../../src/services.js';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { listVisitAlerts } from '../../src/modules/visits/visits.store.js';
 import { storeName } from '../support/db.js';
-import { DISPATCH, ESCALATION, startHarness, users, type Harness } from '../support/harness.js';
+import { DISPATCH, ESCALATION, useHarness, users } from '../support/harness.js';
 import { clickVisit, lateValues, newOrder, orderRow, scheduledOrder, submitVisit, windowValues } from './support.js';
 
 const sh = (local: string) => DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toJSDate();
 const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
 
 describe(`visit orders in the SLA sweep (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
-  beforeEach(() => {
-    h.clock.set(sh('2026-11-26T23:40'));
-  });
+  const h = useHarness({ eachTestAt: sh('2026-11-26T23:40') });
 
   /** Runs the sla-sweep job as of `at` and returns the visit orders' counts. */
   const sweep = async (at: Date) => {

@@ -1,6 +1,6 @@
 // visit-watch with an injected clock: re-announce, then escalate, unaccepted orders; flag a missed
 // notice — each once, whether the job runs twice for a slot or again for an older one.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { eq } from 'drizzle-orm';
 import { runJob } from '../../src/jobs/runner.js';
@@ -9,21 +9,14 @@ import { listScheduledStartedBefore, listUnacceptedSince } from '../../src/modul
 import { watchVisits } from '../../src/modules/visits/visits.watch.js';
 import { outbox } from '../../src/outbox/outbox.table.js';
 import { storeName } from '../support/db.js';
-import { DISPATCH, ESCALATION, startHarness, users, type Harness } from '../support/harness.js';
+import { DISPATCH, ESCALATION, useHarness, users } from '../support/harness.js';
 import { clickVisit, eventKinds, lateValues, newOrder, orderRow, scheduledOrder, submitVisit } from './support.js';
 
 const sh = (local: string) => DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toJSDate();
 const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
 
 describe(`visit-watch (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
-  beforeEach(() => {
-    h.clock.set(sh('2026-11-26T23:40'));
-  });
+  const h = useHarness({ eachTestAt: sh('2026-11-26T23:40') });
 
   const watch = async (at: Date) => {
     h.clock.set(at);
@@ -117,11 +110,7 @@ describe(`visit-watch (${storeName})`, () => {
 });
 
 describe(`visit-watch with more orders than one batch (${storeName})`, () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ now: sh('2026-11-26T10:00').toISOString() });
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness({ now: sh('2026-11-26T10:00').toISOString() });
   const watchIn = (at: Date, batch: number) => {
     h.clock.set(at);
     return watchVisits(h.opsdesk.services.visits, at, batch);

@@ -3,6 +3,7 @@
 import { audit } from '../../platform/audit.js';
 import type { Db } from '../../platform/db.js';
 import { DomainError } from '../../platform/errors.js';
+import { changesInWindow } from '../changes/index.js';
 import { assignTicket, SYSTEM_ACTOR } from '../tickets/index.js';
 import type { HandoverSnapshot, OncallDeps } from './oncall.deps.js';
 import { lastHandover, type Rotation } from './oncall.rules.js';
@@ -12,7 +13,7 @@ import type { Handover } from './oncall.store.js';
 
 /** A handover is opened late (missed cron, restart) for this long after its time; later it is skipped. */
 export const HANDOVER_LATE_LIMIT_MS = 2 * 3_600_000;
-/** How many tickets, visits, breaches and patrol runs the thread lists (the rest are counted). */
+/** How many tickets, visits, breaches, patrol runs and changes the thread lists (the rest are counted). */
 const SNAPSHOT_LIMIT = 15;
 
 export interface OpenCounts {
@@ -43,7 +44,7 @@ async function openHandover(deps: OncallDeps, r: Rotation, at: Date): Promise<ke
   const change = lastHandover(r, at, overrides);
   if (!change || at.getTime() - change.incoming.start.getTime() > HANDOVER_LATE_LIMIT_MS) return 'skipped';
   if (await store.getHandoverAt(deps.db, r.name, change.incoming.start)) return 'existing';
-  const snapshot = await takeSnapshot(deps, r, change.incoming.start, change.outgoing?.start);
+  const snapshot = await takeSnapshot(deps, r, change.incoming.start, change.outgoing?.start, change.incoming.end);
   const channel = r.channel ?? deps.config.channels.oncall ?? change.incoming.user;
   return deps.db.transaction(async (tx) => {
     const h = await store.insertHandover(tx, {
@@ -56,7 +57,7 @@ async function openHandover(deps: OncallDeps, r: Rotation, at: Date): Promise<ke
       channel,
       openedAt: at,
       checkedOutAt: change.outgoing ? at : null,
-      snapshot: { tickets: snapshot.tickets.total, visits: snapshot.visits?.total ?? -1, breaches: snapshot.breaches.length, patrols: snapshot.patrols?.total ?? -1, note: snapshot.note ? 1 : 0 },
+      snapshot: { tickets: snapshot.tickets.total, visits: snapshot.visits?.total ?? -1, breaches: snapshot.breaches.length, patrols: snapshot.patrols?.total ?? -1, changes: snapshot.changes?.total ?? -1, note: snapshot.note ? 1 : 0 },
     });
     if (!h) return 'existing' as const;
     await deps.notify.handoverOpened(tx, at, h, snapshot);
@@ -66,17 +67,18 @@ async function openHandover(deps: OncallDeps, r: Rotation, at: Date): Promise<ke
 
 /**
  * Open tickets with their SLA state, visit orders under way, breaches and patrol runs of the outgoing
- * shift, the note. (Changes in their window, SPEC §3.3, wait for the change requests module.)
+ * shift, the note, and the open changes whose window overlaps the coming shift [handoverAt, shiftEnd).
  */
-export async function takeSnapshot(deps: Pick<OncallDeps, 'db'>, r: Rotation, handoverAt: Date, shiftStart?: Date): Promise<HandoverSnapshot> {
-  const [tickets, visits, breaches, patrols, note] = await Promise.all([
+export async function takeSnapshot(deps: Pick<OncallDeps, 'db' | 'changes'>, r: Rotation, handoverAt: Date, shiftStart?: Date, shiftEnd?: Date): Promise<HandoverSnapshot> {
+  const [tickets, visits, breaches, patrols, note, changes] = await Promise.all([
     store.openTickets(deps.db, SNAPSHOT_LIMIT),
     store.visitsUnderWay(deps.db, SNAPSHOT_LIMIT),
     shiftStart ? store.breachesBetween(deps.db, shiftStart, handoverAt, SNAPSHOT_LIMIT) : Promise.resolve([]),
     shiftStart ? store.patrolRunsBetween(deps.db, shiftStart, handoverAt, SNAPSHOT_LIMIT) : Promise.resolve(undefined),
     store.getNote(deps.db, r.name, handoverAt),
+    shiftEnd ? changesInWindow(deps.changes, handoverAt, shiftEnd, { openOnly: true, limit: 200 }) : Promise.resolve(undefined),
   ]);
-  return { tickets, visits, breaches, patrols, note, shiftStart };
+  return { tickets, visits, breaches, patrols, note, shiftStart, changes: changes && { list: changes.slice(0, SNAPSHOT_LIMIT), total: changes.length } };
 }
 
 // ── acknowledgement ──────────────────────────────────────────────────────────────────────────

@@ -3,12 +3,13 @@
 import type { Config } from '../../config/config.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db.js';
+import type { Change, ChangeDeps } from '../changes/index.js';
 import type { TicketDeps } from '../tickets/index.js';
 import type { Rotation, Shift } from './oncall.rules.js';
 import type { Handover, HandoverNote, Override, Page, SnapshotPatrolRun, SnapshotTicket, SnapshotVisit } from './oncall.store.js';
 
 // The rows and snapshot lines the notifier and views render (the Slack side reads them from here, not from the store).
-export type { Handover, HandoverNote, Override, Page, SnapshotPatrolRun, SnapshotTicket, SnapshotVisit };
+export type { Change as SnapshotChange, Handover, HandoverNote, Override, Page, SnapshotPatrolRun, SnapshotTicket, SnapshotVisit };
 
 /** What a handover thread shows when it opens. */
 export interface HandoverSnapshot {
@@ -19,6 +20,8 @@ export interface HandoverSnapshot {
   /** Patrol runs whose slot fell in the outgoing shift; undefined without an outgoing shift. */
   patrols?: { list: SnapshotPatrolRun[]; total: number };
   note?: HandoverNote;
+  /** Open changes whose window overlaps the coming shift, earliest first; undefined without change requests. */
+  changes?: { list: Change[]; total: number };
   /** The outgoing engineer's shift, for "breaches during the shift". */
   shiftStart?: Date;
 }
@@ -58,5 +61,7 @@ export interface OncallDeps {
   notify: OncallNotifier;
   /** Take from a page and moving tickets at handover go through the tickets service. */
   tickets: TicketDeps;
+  /** The handover lists the changes in the coming shift (read through the changes module). */
+  changes: Pick<ChangeDeps, 'db'>;
   queued: () => void;
 }

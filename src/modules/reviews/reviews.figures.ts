@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../platform/db.js';
+import { changeCounts } from '../changes/index.js';
 import * as rules from './reviews.rules.js';
 import * as q from './reviews.sql.js';
 
@@ -44,6 +45,25 @@ export interface MonthFigures {
   patrols: { runs: number; submitted: number; onTime: number; completionPct: number | null; abnormalItems: number };
   /** Tickets resolved in the month by fault category (the category when none was recorded). */
   faultCategories: Record<string, number>;
+  /** Change requests whose window started in the month; success = done of done + rolled back. */
+  changes: ChangeFigures;
+}
+
+export interface ChangeFigures {
+  total: number;
+  done: number;
+  rolledBack: number;
+  rejected: number;
+  cancelled: number;
+  emergencies: number;
+  overruns: number;
+  successPct: number | null;
+}
+
+type ChangeCounts = Awaited<ReturnType<typeof changeCounts>>;
+
+function changeFigures(c: ChangeCounts): ChangeFigures {
+  return { total: c.total, done: c.done, rolledBack: c.rolledBack, rejected: c.rejected, cancelled: c.cancelled, emergencies: c.emergencies, overruns: c.overruns, successPct: rules.percent(c.done, c.done + c.rolledBack) };
 }
 
 export interface Review {
@@ -60,6 +80,8 @@ export interface Review {
   days: { date: string; opened: number; working: boolean; holiday: boolean }[];
   weeks: { week: string; label: string; responsePct: number | null; resolutionPct: number | null }[];
   topFaults: { category: string; count: number; change: number | null }[];
+  /** The month's changes with their window and outcome. */
+  changeList: q.ChangeRow[];
 }
 
 const EMPTY: Counts = { opened: 0, cancelled: 0, resolved: 0, openAtEnd: 0 };
@@ -78,6 +100,7 @@ function monthFigures(
   ext: Awaited<ReturnType<typeof q.extensionFigures>> | null,
   visits: q.VisitDoc | null,
   patrols: q.PatrolDoc,
+  changes: ChangeCounts,
 ): MonthFigures {
   const all = t.counts.find((c) => c.dim === 'all');
   const by = (dim: q.CountsRow['dim']) =>
@@ -130,6 +153,7 @@ function monthFigures(
       abnormalItems: patrols.abnormalItems[i],
     },
     faultCategories: faults,
+    changes: changeFigures(changes),
   };
 }
 
@@ -142,15 +166,18 @@ export async function computeReview(db: Db, config: Pick<Config, 'timezone' | 'r
   const asOf = new Date(Math.min(now.getTime(), cur.to.getTime()));
   const w: q.ReviewWindow = { pf: prev.from, f: cur.from, t: cur.to, asOf, zone };
   const [hasExtensions, hasVisits] = await Promise.all([q.tableExists(db, 'sla_extensions'), q.tableExists(db, 'visit_orders')]);
-  const [tickets, ext, visits, patrols] = await Promise.all([
+  const [tickets, ext, visits, patrols, curChanges, prevChanges, changeList] = await Promise.all([
     q.ticketFigures(db, w, hasExtensions),
     hasExtensions ? q.extensionFigures(db, w) : Promise.resolve(null),
     hasVisits ? q.visitFigures(db, w) : Promise.resolve(null),
     q.patrolFigures(db, w),
+    changeCounts({ db }, cur.from, cur.to),
+    changeCounts({ db }, prev.from, prev.to),
+    q.changeList(db, w),
   ]);
   const cal = rules.workCalendar(config);
-  const current = monthFigures(month, 1, cal, zone, tickets, ext, visits, patrols);
-  const previous = monthFigures(prevMonth, 0, cal, zone, tickets, ext, visits, patrols);
+  const current = monthFigures(month, 1, cal, zone, tickets, ext, visits, patrols, curChanges);
+  const previous = monthFigures(prevMonth, 0, cal, zone, tickets, ext, visits, patrols, prevChanges);
   const openedByDay = new Map(tickets.daily.map((d) => [d.day, d.opened]));
   const weeks = new Map<string, { response?: [number, number]; resolution?: [number, number] }>();
   for (const wk of tickets.weekly) weeks.set(wk.week, { ...weeks.get(wk.week), [wk.target]: [wk.met, wk.breached] });
@@ -179,6 +206,7 @@ export async function computeReview(db: Db, config: Pick<Config, 'timezone' | 'r
       .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
       .slice(0, 5)
       .map(([category, count]) => ({ category, count, change: count - (previous.faultCategories[category] ?? 0) })),
+    changeList,
   };
 }
 
@@ -222,6 +250,7 @@ export function figureRows(review: Review): FigureRow[] {
     }
   }
   for (const m of ['runs', 'submitted', 'onTime', 'completionPct', 'abnormalItems'] as const) add('patrols', m, '', c.patrols[m], p.patrols[m]);
+  for (const m of ['total', 'done', 'rolledBack', 'rejected', 'cancelled', 'emergencies', 'overruns', 'successPct'] as const) add('changes', m, '', c.changes[m], p.changes[m]);
   review.topFaults.forEach((f, i) => add('top_fault_categories', `rank_${i + 1}`, f.category, f.count, p.faultCategories[f.category] ?? 0));
   // The lists the post shows, one row per fact: the worst breaches with their reason, and the
   // extensions agreed with the customer (a ticket extended twice gets keys OPS-1, OPS-1#2).
@@ -243,6 +272,15 @@ export function figureRows(review: Review): FigureRow[] {
     once('extensions', 'consented_by', key, e.consentedBy);
     once('extensions', 'consent_method', key, e.consentMethod);
     once('extensions', 'after_breach', key, e.breachedBefore ? 1 : 0);
+  }
+  // Each change of the month with its window and outcome (its state when the review was computed).
+  for (const ch of review.changeList) {
+    once('change_list', 'window_start', ch.key, ch.windowStart);
+    once('change_list', 'window_end', ch.key, ch.windowEnd);
+    once('change_list', 'state', ch.key, ch.state);
+    once('change_list', 'risk', ch.key, ch.risk);
+    once('change_list', 'emergency', ch.key, ch.emergency ? 1 : 0);
+    once('change_list', 'overran', ch.key, ch.overran ? 1 : 0);
   }
   for (const d of review.days) once('tickets_per_day', 'opened', d.date, d.opened);
   for (const w of review.weeks) {

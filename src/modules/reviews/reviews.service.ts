@@ -166,10 +166,12 @@ export async function runMonthlyReview(deps: ReviewDeps, at: Date): Promise<{ po
 }
 
 /** The Post-to-channel button of `/review`: supervisors, dispatchers and admins; refusals audited. */
-export async function postReviewAsUser(deps: ReviewDeps, month: string, actor: string): Promise<PostOutcome> {
+export async function postReviewAsUser(deps: ReviewDeps, monthText: string, actor: string): Promise<PostOutcome> {
+  // A value that is not a month is bad input, not a refusal: answered, and nothing is written.
+  const month = checkMonth(deps, monthText);
   if (!canDispatch(deps.config.roles, actor)) {
     await audit(deps.db, { at: deps.clock.now(), actor, action: 'review.post', subject: `review:${month}`, outcome: 'refused' });
     throw new DomainError('refused', 'review.not_allowed', { month });
   }
-  return postReview(deps, checkMonth(deps, month), actor);
+  return postReview(deps, month, actor);
 }

@@ -333,3 +333,32 @@ export async function patrolFigures(db: Db, w: ReviewWindow): Promise<PatrolDoc>
   );
   return JSON.parse(row!.doc);
 }
+
+/** A change of the reviewed month (by its window's start), as the post and the CSV list it. */
+export interface ChangeRow {
+  key: string;
+  title: string;
+  risk: string;
+  emergency: boolean;
+  state: string;
+  windowStart: string;
+  windowEnd: string;
+  /** The window ran out while it was still being carried out (change-watch's overrun escalation). */
+  overran: boolean;
+  slackChannel: string | null;
+  slackTs: string | null;
+}
+
+/** The changes whose window starts in the reviewed month, earliest first (at most `limit`). */
+export async function changeList(db: Db, w: ReviewWindow, limit = 200): Promise<ChangeRow[]> {
+  const [row] = await rows<{ doc: string }>(
+    db,
+    sql`select coalesce(json_agg(json_build_object('key', c.key, 'title', c.title, 'risk', c.risk, 'emergency', c.emergency, 'state', c.state,
+                'windowStart', c.window_start, 'windowEnd', c.window_end, 'overran', c.overran, 'slackChannel', c.slack_channel, 'slackTs', c.slack_ts)
+              order by c.window_start, c.id), '[]'::json)::text as doc
+      from (select ch.*, exists (select 1 from change_notices n where n.change_id = ch.id and n.stage = 'overrun') as overran
+            from changes ch where ch.window_start >= ${iso(w.f)}::timestamptz and ch.window_start < ${iso(w.t)}::timestamptz
+            order by ch.window_start, ch.id limit ${limit}) c`,
+  );
+  return (JSON.parse(row!.doc) as ChangeRow[]).map((c) => ({ ...c, windowStart: new Date(c.windowStart).toISOString(), windowEnd: new Date(c.windowEnd).toISOString() }));
+}

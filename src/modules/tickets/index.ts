@@ -12,6 +12,7 @@ export {
   SYSTEM_ACTOR,
   transition,
   type Step,
+  type TicketAfterCreatedHook,
   type TicketChange,
   type TicketCreatedHook,
   type TicketDeps,
@@ -45,7 +46,7 @@ export {
   type TicketOrigin,
 } from './tickets.service.js';
 // Reads for lists, details and Home.
-export { latestConsentOf, openTicketsBySla, openTicketsInChannel, openTicketsOf, ticketDetails, type TicketDetails } from './tickets.queries.js';
+export { latestConsentOf, openTicketsBySla, remoteStepsOf, openTicketsInChannel, openTicketsOf, ticketDetails, type TicketDetails } from './tickets.queries.js';
 // Tickets on the SLA: the sweep, the P1 urgent path (a TicketCreatedHook), consented extensions.
 export {
   extendTicket,

@@ -70,6 +70,7 @@ const en = {
   'ticket.button.phone': 'Show phone',
   'ticket.button.extend': 'Extend',
   'ticket.button.request_visit': 'Request visit',
+  'ticket.button.publish_kb': 'Publish to KB',
 
   'ticket.reply.created': '{user} opened the ticket',
   'ticket.reply.take': '{user} took the ticket',
@@ -101,6 +102,7 @@ const en = {
   'event.auto_close': 'closed automatically',
 
   'ticket.not_found': 'There is no ticket {key}.',
+  'ticket.shortcut_no_trigger': 'Slack did not send what opsdesk needs to open the ticket form, so no ticket was opened. Try the shortcut again, or use /ticket.',
   'ticket.already_taken': '{key} is already taken by <@{user}>.',
   'ticket.already_assigned': '{key} is already assigned to <@{user}>.',
   'ticket.already_done': 'Already done: {key} is {state|state}.',
@@ -231,6 +233,7 @@ const zhCN: Record<keyof typeof en, string> = {
   'ticket.button.phone': '查看电话',
   'ticket.button.extend': '延期',
   'ticket.button.request_visit': '申请上门',
+  'ticket.button.publish_kb': '发布到知识库',
 
   'ticket.reply.created': '{user} 创建了工单',
   'ticket.reply.take': '{user} 接单',
@@ -262,6 +265,7 @@ const zhCN: Record<keyof typeof en, string> = {
   'event.auto_close': '自动关闭',
 
   'ticket.not_found': '没有工单 {key}。',
+  'ticket.shortcut_no_trigger': 'Slack 没有发来打开工单表单所需的信息，因此没有建单。请再次使用该快捷方式，或使用 /ticket。',
   'ticket.already_taken': '{key} 已被 <@{user}> 接单。',
   'ticket.already_assigned': '{key} 已分派给 <@{user}>。',
   'ticket.already_done': '已完成：{key} 当前为「{state|state}」。',

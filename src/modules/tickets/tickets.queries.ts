@@ -21,6 +21,11 @@ export function latestConsentOf(deps: Pick<TicketDeps, 'db'>, ticketId: number):
   return store.latestConsent(deps.db, ticketId);
 }
 
+/** The remote-troubleshooting steps logged on a ticket, in order (for the knowledge base's form). */
+export function remoteStepsOf(deps: Pick<TicketDeps, 'db'>, ticketId: number): Promise<RemoteStep[]> {
+  return store.listRemoteSteps(deps.db, ticketId);
+}
+
 /** What `/ticket OPS-…` shows: the ticket, its timeline, remote steps, extensions, and maybe the full phone. */
 export interface TicketDetails {
   ticket: TicketWithCustomer;

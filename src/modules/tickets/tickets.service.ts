@@ -77,6 +77,7 @@ export async function openTicket(
   });
   if (!created) return (await store.getTicketByRequestKey(db, opts.requestKey!))!;
   deps.queued();
+  for (const listener of deps.afterCreated ?? []) listener(created);
   return created;
 }
 

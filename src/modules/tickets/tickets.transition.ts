@@ -37,6 +37,13 @@ export interface TicketNotifier {
 /** Work other modules attach to a new ticket, in its creating transaction (P1 urgent path, paging). */
 export type TicketCreatedHook = (tx: Db, ticket: TicketWithCustomer) => Promise<void>;
 
+/**
+ * Work other modules start after a new ticket committed, without the ticket waiting for it (the kb
+ * hint): called once, never awaited; the listener runs its work in the background and handles its
+ * own failures.
+ */
+export type TicketAfterCreatedHook = (ticket: TicketWithCustomer) => void;
+
 export type TicketGuard = (tx: Db, ticket: Ticket, action: TicketAction, actor: string) => Promise<void>;
 
 export interface TicketDeps {
@@ -51,6 +58,8 @@ export interface TicketDeps {
    * creating transaction, after the ticket's own message is queued. Wired in the composition root.
    */
   readonly onCreated: readonly TicketCreatedHook[];
+  /** The "ticket committed" event: started after the commit and not awaited (similar articles in its thread). */
+  readonly afterCreated?: readonly TicketAfterCreatedHook[];
   /** Checks higher modules add to a change (e.g. no resolve while a visit order is open); throw a DomainError to refuse. */
   readonly guards: readonly TicketGuard[];
   /** Called after a commit that queued messages, to wake the outbox worker. */

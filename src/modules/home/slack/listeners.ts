@@ -5,6 +5,7 @@ import type { BoltApp } from '../../../slack/app.js';
 import { onButton } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { writeMetadata } from '../../../slack/metadata.js';
+import { requireTrigger } from '../../../slack/responses.js';
 import { createTicketModal } from '../../tickets/index.js';
 import type { HomeDeps } from '../home.deps.js';
 import { HOME_ACTIONS } from './ids.js';
@@ -36,7 +37,8 @@ export function registerHomeListeners(routes: BoltApp, deps: ListenerDeps, home:
   });
 
   onButton(routes, deps, HOME_ACTIONS.newTicket, async ({ tr, triggerId, client }) => {
+    const trigger = requireTrigger(triggerId);
     const view = createTicketModal({ categories: deps.config.tickets.categories, products: deps.config.tickets.products, privateMetadata: writeMetadata({}) }, tr);
-    await client.views.open({ trigger_id: triggerId, view });
+    await client.views.open({ trigger_id: trigger, view });
   });
 }

@@ -5,7 +5,7 @@ import type { Translate } from '../../../platform/i18n.js';
 import type { BoltApp } from '../../../slack/app.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { writeMetadata } from '../../../slack/metadata.js';
-import { reportError, tellUser, type ReplyTarget } from '../../../slack/responses.js';
+import { reportError, requireTrigger, tellUser, type ReplyTarget } from '../../../slack/responses.js';
 import type { OncallDeps } from '../oncall.deps.js';
 import { SCHEDULE_DAYS } from '../oncall.rules.js';
 import { isSupervisor, noteTarget, onCallStatus, schedule, swapChoices } from '../oncall.service.js';
@@ -30,9 +30,10 @@ export function registerOncallCommand(app: BoltApp, deps: ListenerDeps, oncall: 
         case 'swap':
           return await openSwapModal(client, command.trigger_id, oncall, user, tr, { rotation: arg, channel: command.channel_id });
         case 'note': {
+          const trigger = requireTrigger(command.trigger_id);
           const t = await noteTarget(oncall, user, arg);
           const meta = writeMetadata({ r: t.rotation, at: t.handoverAt.getTime(), channel: command.channel_id });
-          return void (await client.views.open({ trigger_id: command.trigger_id, view: views.noteModal({ ...t, privateMetadata: meta }, tr) }));
+          return void (await client.views.open({ trigger_id: trigger, view: views.noteModal({ ...t, privateMetadata: meta }, tr) }));
         }
         default: {
           const statuses = await onCallStatus(oncall, word || undefined);
@@ -61,7 +62,8 @@ export async function swapModalFor(oncall: OncallDeps, user: string, tr: Transla
   );
 }
 
-async function openSwapModal(client: WebClient, triggerId: string, oncall: OncallDeps, user: string, tr: Translate, opts: { rotation?: string; channel?: string }) {
+async function openSwapModal(client: WebClient, triggerId: string | undefined, oncall: OncallDeps, user: string, tr: Translate, opts: { rotation?: string; channel?: string }) {
+  const trigger = requireTrigger(triggerId);
   if (oncall.rotations.length === 0) throw new DomainError('not_found', 'oncall.no_rotations');
-  await client.views.open({ trigger_id: triggerId, view: await swapModalFor(oncall, user, tr, opts) });
+  await client.views.open({ trigger_id: trigger, view: await swapModalFor(oncall, user, tr, opts) });
 }

@@ -5,7 +5,7 @@ import type { BoltApp } from '../../../slack/app.js';
 import { onButton } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
-import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
+import { reportError, requireTrigger, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
 import { ViewState } from '../../../slack/view-state.js';
 import type { OncallDeps } from '../oncall.deps.js';
 import { acknowledgeHandover, prepareAcknowledge } from '../handover.service.js';
@@ -76,9 +76,10 @@ export function registerOncallListeners(app: BoltApp, deps: ListenerDeps, oncall
 
   // ── handover note ──
   onButton(app, deps, ONCALL_ACTIONS.addNote, noteValue, async ({ value: { r, at }, user, tr, channel, triggerId, client }) => {
+    const trigger = requireTrigger(triggerId);
     const t = await prepareNote(oncall, user, { rotation: r, handoverAt: new Date(at) });
     const meta = writeMetadata({ r, at, channel });
-    await client.views.open({ trigger_id: triggerId, view: views.noteModal({ ...t, privateMetadata: meta }, tr) });
+    await client.views.open({ trigger_id: trigger, view: views.noteModal({ ...t, privateMetadata: meta }, tr) });
   });
 
   app.view(ONCALL_VIEWS.note, async ({ ack, view, body, client }) => {
@@ -100,10 +101,11 @@ export function registerOncallListeners(app: BoltApp, deps: ListenerDeps, oncall
 
   // ── acknowledge handover ──
   onButton(app, deps, ONCALL_ACTIONS.acknowledge, idValue, async ({ value: { id }, user, tr, channel, triggerId, client }) => {
+    const trigger = requireTrigger(triggerId);
     const { handover, outgoingTickets } = await prepareAcknowledge(oncall, id, user);
     const meta = writeMetadata({ id, channel });
     const onBehalf = user !== handover.incoming && isSupervisor(oncall, user);
-    await client.views.open({ trigger_id: triggerId, view: views.acknowledgeModal({ handover, outgoingTickets, onBehalf, privateMetadata: meta }, tr) });
+    await client.views.open({ trigger_id: trigger, view: views.acknowledgeModal({ handover, outgoingTickets, onBehalf, privateMetadata: meta }, tr) });
   });
 
   app.view(ONCALL_VIEWS.acknowledge, async ({ ack, view, body, client }) => {

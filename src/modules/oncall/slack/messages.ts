@@ -4,7 +4,8 @@ import type { MessageKey, Translate } from '../../../platform/i18n.js';
 import { actions, button, context, header, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
 import type { OutboxPayload } from '../../../outbox/outbox.table.js';
-import type { Handover, HandoverNote, HandoverSnapshot, Override, PagedTicket, SnapshotPatrolRun, SnapshotTicket } from '../oncall.deps.js';
+import { changeLink, changeStateLabel, slackWindow } from '../../changes/index.js';
+import type { Handover, HandoverNote, HandoverSnapshot, Override, PagedTicket, SnapshotChange, SnapshotPatrolRun, SnapshotTicket } from '../oncall.deps.js';
 import { slaState, type Rotation, type Shift } from '../oncall.rules.js';
 import { HANDOVER_ACTIONS_BLOCK, HANDOVER_RULES_BLOCK, ONCALL_ACTIONS } from './ids.js';
 import { chunkLines } from './views.js';
@@ -46,6 +47,17 @@ function patrolLine(p: SnapshotPatrolRun, tr: Translate): string {
   return parts.join(' · ');
 }
 
+const RISK_EMOJI: Record<string, string> = { low: ':large_green_circle:', medium: ':large_orange_circle:', high: ':red_circle:' };
+
+/** A change in the coming shift: its link, title, state, window, systems and implementer. */
+function changeLine(c: SnapshotChange, tr: Translate): string {
+  const emergency = c.emergency ? ` · ${tr('oncall.handover.change_emergency')}` : '';
+  return (
+    `${RISK_EMOJI[c.risk] ?? ''} ${changeLink(c)} ${escapeMrkdwn(truncate(c.title, 80))}${emergency} · ${changeStateLabel(tr, c.state)} · ${slackWindow(c)} · ` +
+    `${escapeMrkdwn(truncate(c.systems.join(', '), 80))} · ${tr('oncall.handover.change_implementer', { user: mention(c.implementer) })}`
+  );
+}
+
 const more = (shown: number, total: number, tr: Translate) => (total > shown ? [tr('oncall.more', { count: total - shown })] : []);
 
 /** The handover thread's message: who hands over to whom, the snapshot, the note, Acknowledge. */
@@ -81,6 +93,11 @@ export function handoverMessage(h: Handover, snap: HandoverSnapshot, now: Date, 
   if (snap.patrols) {
     const lines = [`*${tr('oncall.handover.patrols', { count: snap.patrols.total })}*`, ...snap.patrols.list.map((p) => patrolLine(p, tr)), ...more(snap.patrols.list.length, snap.patrols.total, tr)];
     if (snap.patrols.total === 0) lines.push(tr('oncall.handover.no_patrols'));
+    for (const text of chunkLines(lines)) blocks.push(section(text));
+  }
+  if (snap.changes) {
+    const lines = [`*${tr('oncall.handover.changes', { count: snap.changes.total })}*`, ...snap.changes.list.map((c) => changeLine(c, tr)), ...more(snap.changes.list.length, snap.changes.total, tr)];
+    if (snap.changes.total === 0) lines.push(tr('oncall.handover.no_changes'));
     for (const text of chunkLines(lines)) blocks.push(section(text));
   }
   if (snap.note) {

@@ -4,7 +4,7 @@ import type { BoltApp } from '../../../slack/app.js';
 import { onButton } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
-import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
+import { reportError, requireTrigger, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
 import { ViewState } from '../../../slack/view-state.js';
 import { itemField, noteField, RUN_NOTE_FIELD, validateResults } from '../patrols.rules.js';
 import * as service from '../patrols.service.js';
@@ -58,9 +58,10 @@ export function registerPatrolListeners(routes: BoltApp, deps: ListenerDeps, pat
   onButton(routes, deps, PATROL_ACTIONS.record, async ({ user, value, channel, triggerId, client, tr }) => {
     const button = parseButton(value);
     if (!button) return;
+    const trigger = requireTrigger(triggerId); // before prepareSubmit, which audits a refusal
     const run = await service.prepareSubmit(patrols, button.id, user);
     const meta = writeMetadata({ id: run.id, positions: run.items.map((i) => i.position), channel });
-    await client.views.open({ trigger_id: triggerId, view: views.resultsModal(run, meta, tr) });
+    await client.views.open({ trigger_id: trigger, view: views.resultsModal(run, meta, tr) });
   });
 
   routes.view(PATROL_VIEWS.submit, async ({ ack, view, body, client }) => {

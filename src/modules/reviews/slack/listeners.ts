@@ -4,7 +4,7 @@ import type { BoltApp } from '../../../slack/app.js';
 import { onButton } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
-import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
+import { reportError, requireTrigger, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
 import { ViewState } from '../../../slack/view-state.js';
 import { addProblems, checkProblemsAuthor, PROBLEMS_MAX, type DailyDeps } from '../daily.service.js';
 import { lastMonthOf } from '../reviews.rules.js';
@@ -50,8 +50,9 @@ export function registerReviewListeners(routes: BoltApp, deps: ListenerDeps, rev
     const parsed = problemsButton.safeParse((() => { try { return JSON.parse(value ?? ''); } catch { return undefined; } })());
     if (!parsed.success) return;
     const { d, u } = parsed.data;
+    const trigger = requireTrigger(triggerId);
     await checkProblemsAuthor(daily, d, u, user);
-    await client.views.open({ trigger_id: triggerId, view: problemsModal(d, writeMetadata({ d, u, channel }), tr) });
+    await client.views.open({ trigger_id: trigger, view: problemsModal(d, writeMetadata({ d, u, channel }), tr) });
   });
 
   routes.view(REVIEW_VIEWS.problems, async ({ ack, view, body, client }) => {

@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Translate } from '../../../platform/i18n.js';
 import { actions, button, context, divider, fields, header, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, slackDate, truncate } from '../../../slack/mrkdwn.js';
+import { changeLink, changeStateLabel } from '../../changes/index.js';
 import { categoryLabel } from '../../tickets/index.js';
 import type { Counts, MonthFigures, Review } from '../reviews.figures.js';
 import { change, formatChange, formatMinutes } from '../reviews.rules.js';
@@ -111,6 +112,34 @@ function patrolsSection(review: Review, tr: Translate): KnownBlock[] {
   ];
 }
 
+/** How many changes the post lists (the CSV has them all). */
+const CHANGES_LISTED = 15;
+
+function changesSection(review: Review, tr: Translate): KnownBlock[] {
+  const c = review.current.changes;
+  const p = review.previous.changes;
+  if (!c || !p) return [];
+  const list = review.changeList ?? [];
+  const lines = list.slice(0, CHANGES_LISTED).map((ch) => {
+    const marks = [ch.emergency ? tr('review.changes.emergency') : '', ch.overran ? tr('review.changes.overran') : ''].filter(Boolean);
+    const window = `${slackDate(new Date(ch.windowStart))} – ${slackDate(new Date(ch.windowEnd))}`;
+    return `• ${changeLink(ch)} ${escapeMrkdwn(truncate(ch.title, 80))} — ${window} · *${changeStateLabel(tr, ch.state)}*${marks.length ? ` · ${marks.join(' · ')}` : ''}`;
+  });
+  if (list.length > CHANGES_LISTED) lines.push(tr('review.changes.more', { count: list.length - CHANGES_LISTED, month: review.month }));
+  return [
+    section(`*${tr('review.section.changes')}*`),
+    fields([
+      `*${tr('review.changes.total')}*\n${withChange(c.total, p.total)}`,
+      `*${tr('review.changes.success')}*\n${withChange(c.successPct, p.successPct, '%', 'pp')} · ${tr('review.changes.success_of', { done: c.done, finished: c.done + c.rolledBack })}`,
+      `*${tr('review.changes.rollbacks')}*\n${withChange(c.rolledBack, p.rolledBack)}`,
+      `*${tr('review.changes.emergencies')}*\n${withChange(c.emergencies, p.emergencies)}`,
+      `*${tr('review.changes.overruns')}*\n${withChange(c.overruns, p.overruns)}`,
+      `*${tr('review.changes.rejected_cancelled')}*\n${c.rejected} / ${c.cancelled}`,
+    ]),
+    ...(lines.length ? [section(truncate(lines.join('\n'), 2900))] : []),
+  ];
+}
+
 function faultsSection(review: Review, tr: Translate): KnownBlock[] {
   const lines = review.topFaults.map((f, i) => `${i + 1}. ${escapeMrkdwn(categoryLabel(tr, f.category))} — ${f.count}${f.change !== null ? ` (${formatChange(f.change) || '±0'})` : ''}`);
   return [section(`*${tr('review.section.faults')}*\n${lines.join('\n') || tr('review.none')}`)];
@@ -130,6 +159,7 @@ export function reviewMessage(review: Review, tr: Translate, opts: { postButton?
     divider(),
     ...visitsSection(review, tr),
     ...patrolsSection(review, tr),
+    ...changesSection(review, tr),
     ...faultsSection(review, tr),
     context([tr('review.footer', { at: slackDate(new Date(review.computedAt)) })]),
   ];

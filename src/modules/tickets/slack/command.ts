@@ -3,7 +3,7 @@ import type { Translate } from '../../../platform/i18n.js';
 import type { BoltApp } from '../../../slack/app.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { writeMetadata } from '../../../slack/metadata.js';
-import { reportError, tellUser, type ReplyTarget } from '../../../slack/responses.js';
+import { reportError, requireTrigger, tellUser, type ReplyTarget } from '../../../slack/responses.js';
 import { parseTicketKey } from '../tickets.rules.js';
 import { openTicketsInChannel, openTicketsOf, ticketDetails } from '../tickets.queries.js';
 import type { TicketDeps } from '../tickets.transition.js';
@@ -34,11 +34,12 @@ export function registerTicketCommand(app: BoltApp, deps: ListenerDeps, tickets:
       } else if (parseTicketKey(text)) {
         await showDetails(deps, tickets, tr, parseTicketKey(text)!, user, target);
       } else {
+        const trigger = requireTrigger(command.trigger_id);
         const view = views.createTicketModal(
           { title: text || undefined, categories: deps.config.tickets.categories, products: deps.config.tickets.products, privateMetadata: writeMetadata({ channel: command.channel_id }) },
           tr,
         );
-        await client.views.open({ trigger_id: command.trigger_id, view });
+        await client.views.open({ trigger_id: trigger, view });
       }
     } catch (err) {
       await reportError(err, target, tr, logger);

@@ -15,6 +15,8 @@ export const TICKET_ACTIONS = {
   phone: 'ticket.phone',
   /** Handled by the visits module: opens the visit-order form prefilled from the ticket. */
   requestVisit: 'ticket.request_visit',
+  /** Handled by the kb module: opens the article form prefilled from the resolved ticket. */
+  publishKb: 'ticket.publish_kb',
   customerPick: 'ticket.customer_pick',
 } as const;
 

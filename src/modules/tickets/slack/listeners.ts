@@ -5,7 +5,7 @@ import type { BoltApp } from '../../../slack/app.js';
 import { onButton } from '../../../slack/buttons.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
 import type { Translate } from '../../../platform/i18n.js';
-import { reportError, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
+import { reportError, requireTrigger, tellUser, viewErrors, type ReplyTarget } from '../../../slack/responses.js';
 import { ViewState } from '../../../slack/view-state.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { normalizePhone } from '../../customers/index.js';
@@ -40,10 +40,16 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps, ticket
   registerTicketCommand(app, deps, tickets);
   registerExtendListeners(app, deps, tickets, sla);
 
-  app.shortcut(OPEN_TICKET_SHORTCUT, async ({ shortcut, ack, client }) => {
+  app.shortcut(OPEN_TICKET_SHORTCUT, async ({ shortcut, ack, client, respond }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
     const tr = await deps.trFor(shortcut.user.id);
+    if (!shortcut.trigger_id) {
+      // No trigger, no modal: say so where the user is (response_url, else an ephemeral in the channel).
+      const target: ReplyTarget = { respond, client, user: shortcut.user.id, channel: shortcut.channel.id };
+      await tellUser(target, tr('ticket.shortcut_no_trigger')).catch((err: unknown) => logger.warn({ err }, 'could not explain a shortcut without a trigger'));
+      return;
+    }
     const meta = { channel: shortcut.channel.id, originChannel: shortcut.channel.id, originTs: shortcut.message.ts };
     const view = views.createTicketModal(
       { description: shortcut.message.text ?? '', categories: deps.config.tickets.categories, products: deps.config.tickets.products, privateMetadata: writeMetadata(meta) },
@@ -114,6 +120,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps, ticket
   const withForm: TicketAction[] = ['assign', 'remote_step', 'resolve', 'cancel'];
   for (const action of withForm) {
     onButton(app, deps, TICKET_ACTIONS[action], async ({ user, value, tr, channel, triggerId, client }) => {
+      const trigger = requireTrigger(triggerId);
       const { id, v } = buttonValue.parse(JSON.parse(value ?? '{}'));
       const ticket = await prepareAction(tickets, id, user, action, v);
       const meta = writeMetadata({ id, v, channel });
@@ -125,7 +132,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps, ticket
         const consent = await latestConsentOf(tickets, id);
         view = consent ? views.stepModal(ticket, consent.consentedBy, writeMetadata({ id, channel }), tr) : views.consentModal(ticket, meta, tr);
       }
-      await client.views.open({ trigger_id: triggerId, view });
+      await client.views.open({ trigger_id: trigger, view });
     });
   }
 

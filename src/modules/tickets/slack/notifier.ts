@@ -9,7 +9,7 @@ import type { TicketChange, TicketNotifier } from '../tickets.transition.js';
 import type { TicketWithCustomer } from '../tickets.store.js';
 import { tickets } from '../tickets.table.js';
 import { ticketMessageKey } from './ids.js';
-import { actorLabel, changeReply, ticketMessage } from './views.js';
+import { actorLabel, changeReplyPayload, ticketMessage } from './views.js';
 
 /** Tells Slack about tickets through the outbox: one channel message per ticket, replies in its thread. */
 export function slackTicketNotifier(clock: Clock, tr: Translate): TicketNotifier {
@@ -25,7 +25,7 @@ export function slackTicketNotifier(clock: Clock, tr: Translate): TicketNotifier
       const key = ticketMessageKey(ticket.id);
       const messages: OutboxMessage[] = [
         { kind: 'update', targetKey: key, payload: ticketMessage(ticket, tr) },
-        { kind: 'reply', targetKey: key, payload: { text: changeReply(change, tr) } },
+        { kind: 'reply', targetKey: key, payload: changeReplyPayload(ticket, change, tr) },
       ];
       if (change.action === 'assign' && change.assignee && change.assignee !== change.actor) {
         messages.push({ kind: 'dm', userId: change.assignee, payload: { text: assignedDm(ticket, change, tr) } });

@@ -5,7 +5,7 @@ import type { BoltApp } from '../../../slack/app.js';
 import { onButton } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
-import { reportError, type ReplyTarget } from '../../../slack/responses.js';
+import { reportError, requireTrigger, type ReplyTarget } from '../../../slack/responses.js';
 import { ViewState } from '../../../slack/view-state.js';
 import { FORM, TICKET_ACTIONS, TICKET_VIEWS } from './ids.js';
 import { extendTicket, validateExtension, type SlaDeps } from '../tickets.sla.service.js';
@@ -18,9 +18,10 @@ const meta = z.object({ id: z.number().int(), v: z.number().int().optional(), ch
 /** The Extend button (checks the action, then opens the form) and the form's submission. */
 export function registerExtendListeners(app: BoltApp, deps: ListenerDeps, tickets: TicketDeps, sla: SlaDeps): void {
   onButton(app, deps, TICKET_ACTIONS.extend, async ({ user, value, tr, channel, triggerId, client }) => {
+    const trigger = requireTrigger(triggerId);
     const { id, v } = buttonValue.parse(JSON.parse(value ?? '{}'));
     const ticket = await prepareAction(tickets, id, user, 'extend', v);
-    await client.views.open({ trigger_id: triggerId, view: extendModal(ticket, writeMetadata({ id, v, channel }), tr) });
+    await client.views.open({ trigger_id: trigger, view: extendModal(ticket, writeMetadata({ id, v, channel }), tr) });
   });
 
   app.view(TICKET_VIEWS.extend, async ({ ack, view, body, client }) => {

@@ -8,6 +8,7 @@ import { buttonsFor, CONSENT_METHODS, TICKET_LIMITS, type TicketAction } from '.
 import { STAGE_BIT } from '../../sla/index.js';
 import { SYSTEM_ACTOR, type TicketChange } from '../tickets.transition.js';
 import type { RemoteStep, TicketEvent, TicketWithCustomer } from '../tickets.store.js';
+import { prebuilt } from '../../../slack/web-client.js';
 import { FORM, TICKET_ACTIONS, TICKET_VIEWS } from './ids.js';
 
 /** What a ticket button carries: the ticket and the version the message showed. */
@@ -47,6 +48,7 @@ export function ticketMessage(t: TicketWithCustomer, tr: Translate): { text: str
   blocks.push(context([`${tr('ticket.opened_by', { user: mention(t.createdBy) })} ${slackDate(t.createdAt)}${origin}`]));
   const buttons = buttonsFor(t.state).map((a) => button(tr(`ticket.button.${a}` as MessageKey), TICKET_ACTIONS[a], buttonValue(t), a === 'take' || a === 'resolve' ? 'primary' : undefined));
   if (['acknowledged', 'in_progress', 'waiting_customer'].includes(t.state)) buttons.push(button(tr('ticket.button.request_visit'), TICKET_ACTIONS.requestVisit, buttonValue(t)));
+  if (t.state === 'resolved') buttons.push(button(tr('ticket.button.publish_kb'), TICKET_ACTIONS.publishKb, buttonValue(t)));
   if (t.callerPhone && t.state !== 'closed' && t.state !== 'cancelled') buttons.push(button(tr('ticket.button.phone'), TICKET_ACTIONS.phone, buttonValue(t)));
   if (buttons.length > 0) blocks.push(actions(`ticket.actions.${t.id}`, buttons));
   return { text: `${t.priority} ${escapeMrkdwn(title)} — ${stateLabel(tr, t.state)}`, blocks };
@@ -74,6 +76,13 @@ export function changeReply(change: TicketChange, tr: Translate): string {
   const note = change.note ? `\n> ${escapeMrkdwn(truncate(change.note, 1000)).replace(/\n/g, '\n> ')}` : '';
   const params = { user: who, assignee: change.assignee ? mention(change.assignee) : '', time: change.committedAt ? slackDate(change.committedAt) : '', name: escapeMrkdwn(change.consentedBy ?? '') };
   return `${tr(`ticket.reply.${change.action}` as MessageKey, params)}${states}${note}`;
+}
+
+/** The thread reply of a change; a resolution's reply offers Publish to KB (the kb module answers it). */
+export function changeReplyPayload(t: TicketWithCustomer, change: TicketChange, tr: Translate): { text: string; blocks?: KnownBlock[] } {
+  const text = changeReply(change, tr);
+  if (change.action !== 'resolve') return { text };
+  return { text, blocks: [section(text), actions(`ticket.reply.${t.id}`, [button(tr('ticket.button.publish_kb'), TICKET_ACTIONS.publishKb, buttonValue(t))])] };
 }
 
 /** Ephemeral list for `/ticket list` and `/ticket mine`. */
@@ -132,6 +141,36 @@ export interface CreateModalInput {
 
 /** The `/ticket` form (SPEC §3.1 fields). */
 export function createTicketModal(m: CreateModalInput, tr: Translate): ModalView {
+  const form = staticTicketForm(m, tr);
+  // Only the prefilled title and description and the metadata differ between two openings of the form.
+  const blocks = m.title || m.description
+    ? form.blocks.map((b, i) => (i === TITLE_BLOCK && m.title ? titleInput(tr, m.title) : i === DESCRIPTION_BLOCK && m.description ? descriptionInput(tr, m.description) : b))
+    : form.blocks;
+  return { ...form, private_metadata: m.privateMetadata, blocks };
+}
+
+const TITLE_BLOCK = 8;
+const DESCRIPTION_BLOCK = 9;
+const titleInput = (tr: Translate, initial?: string) => input(FORM.title, tr('form.title'), text(TICKET_LIMITS.title, { initial }));
+const descriptionInput = (tr: Translate, initial?: string) => input(FORM.description, tr('form.description'), text(TICKET_LIMITS.description, { multiline: true, initial }), true);
+
+/**
+ * The form without its prefills: built once per language and configuration, frozen and serialised
+ * once (`prebuilt`: it is sent as it is, never changed), so opening the form costs a shallow copy
+ * and the JSON of what differs, not a tree of Block Kit.
+ */
+const staticForms = new WeakMap<Translate, WeakMap<readonly string[], WeakMap<readonly string[], ModalView>>>();
+function staticTicketForm(m: Pick<CreateModalInput, 'categories' | 'products'>, tr: Translate): ModalView {
+  let byCategories = staticForms.get(tr);
+  if (!byCategories) staticForms.set(tr, (byCategories = new WeakMap()));
+  let byProducts = byCategories.get(m.categories);
+  if (!byProducts) byCategories.set(m.categories, (byProducts = new WeakMap()));
+  let form = byProducts.get(m.products);
+  if (!form) byProducts.set(m.products, (form = buildTicketForm(m, tr)));
+  return form;
+}
+
+function buildTicketForm(m: Pick<CreateModalInput, 'categories' | 'products'>, tr: Translate): ModalView {
   const blocks: KnownBlock[] = [
     input(FORM.customer, tr('form.customer'), { type: 'external_select', action_id: TICKET_ACTIONS.customerPick, min_query_length: 0, placeholder: plain(tr('form.customer_placeholder')) }, true),
     input(FORM.newCustomer, tr('form.new_customer'), text(TICKET_LIMITS.customerName), true, tr('form.new_customer_hint')),
@@ -147,11 +186,11 @@ export function createTicketModal(m: CreateModalInput, tr: Translate): ModalView
       initial_option: option(tr('priority.P3'), 'P3'),
       options: (['P1', 'P2', 'P3', 'P4'] as const).map((p) => option(tr(`priority.${p}`), p)),
     }),
-    input(FORM.title, tr('form.title'), text(TICKET_LIMITS.title, { initial: m.title })),
-    input(FORM.description, tr('form.description'), text(TICKET_LIMITS.description, { multiline: true, initial: m.description }), true),
+    titleInput(tr),
+    descriptionInput(tr),
     input(FORM.expected, tr('form.expected'), { type: 'datetimepicker' }, true, tr('form.expected_hint')),
-  ];
-  return modal(TICKET_VIEWS.create, tr('form.create_title'), tr('form.create_submit'), blocks, m.privateMetadata, tr);
+  ].map((b) => prebuilt(b));
+  return prebuilt(modal(TICKET_VIEWS.create, tr('form.create_title'), tr('form.create_submit'), blocks, '', tr));
 }
 
 export function assignModal(t: TicketWithCustomer, privateMetadata: string, tr: Translate): ModalView {

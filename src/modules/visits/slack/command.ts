@@ -3,7 +3,7 @@ import type { Translate } from '../../../platform/i18n.js';
 import type { BoltApp } from '../../../slack/app.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { writeMetadata } from '../../../slack/metadata.js';
-import { reportError, tellUser, type ReplyTarget } from '../../../slack/responses.js';
+import { reportError, requireTrigger, tellUser, type ReplyTarget } from '../../../slack/responses.js';
 import { parseTicketKey } from '../../tickets/index.js';
 import { myVisitOrders, ticketForVisit, visitOrderDetails } from '../visits.queries.js';
 import { parseVisitKey } from '../visits.rules.js';
@@ -14,9 +14,10 @@ import { visitDetails, visitList } from './views.js';
 const LIST_LIMIT = 50;
 
 /** Opens the visit-order form for a ticket (the ticket's Request visit button and `/visit OPS-…`). */
-export async function openVisitForm(visits: VisitDeps, client: ReplyTarget['client'], triggerId: string, ticketId: number, user: string, channel: string | undefined, tr: Translate) {
+export async function openVisitForm(visits: VisitDeps, client: ReplyTarget['client'], triggerId: string | undefined, ticketId: number, user: string, channel: string | undefined, tr: Translate) {
+  const trigger = requireTrigger(triggerId); // before the prefill, which audits a phone read
   const prefill = await prepareVisitRequest(visits, ticketId, user);
-  await client.views.open({ trigger_id: triggerId, view: createVisitModal(prefill, writeMetadata({ ticketId, channel }), tr) });
+  await client.views.open({ trigger_id: trigger, view: createVisitModal(prefill, writeMetadata({ ticketId, channel }), tr) });
 }
 
 export function registerVisitCommand(app: BoltApp, deps: ListenerDeps, visits: VisitDeps): void {

@@ -7,7 +7,7 @@ import type { BoltApp } from '../../../slack/app.js';
 import { onButton, type ButtonClick } from '../../../slack/buttons.js';
 import type { ListenerDeps } from '../../../slack/deps.js';
 import { readMetadata, writeMetadata } from '../../../slack/metadata.js';
-import { reportError, tellUser, viewErrors } from '../../../slack/responses.js';
+import { reportError, requireTrigger, tellUser, viewErrors } from '../../../slack/responses.js';
 import { ViewState, type ViewValues } from '../../../slack/view-state.js';
 import { TICKET_ACTIONS } from '../../tickets/index.js';
 import * as field from '../visits.field.js';
@@ -65,11 +65,12 @@ export function registerVisitListeners(app: BoltApp, deps: ListenerDeps, visits:
   ];
   for (const [action, build] of forms) {
     onOrderButton(VISIT_ACTIONS[action as Exclude<VisitAction, 'confirm'>], async ({ value: { id, v }, user, name, channel, triggerId, target, tr }) => {
+      const trigger = requireTrigger(triggerId); // before anything is read or audited for the form
       const version = action === 'decline' ? undefined : v;
       const o = await service.prepareAction(visits, id, user, action, version);
       if (action === 'confirm_window') await service.revealVisitPhone(visits, id, user); // the form shows the full number: audited
       const meta = writeMetadata({ id, v: version, channel });
-      await target.client.views.open({ trigger_id: triggerId, view: build(o, meta, tr, { user, name }) });
+      await target.client.views.open({ trigger_id: trigger, view: build(o, meta, tr, { user, name }) });
     });
   }
 

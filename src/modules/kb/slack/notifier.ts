@@ -1,0 +1,26 @@
+// Tells Slack about articles through the outbox, in the transaction of the change: the ticket-thread
+// line when a ticket is published, a shared article's channel message, a new ticket's hint.
+import { enqueue } from '../../../outbox/outbox.js';
+import type { Clock } from '../../../platform/clock.js';
+import type { Translate } from '../../../platform/i18n.js';
+import { ticketMessageKey } from '../../tickets/index.js';
+import type { KbNotifier } from '../kb.service.js';
+import { articleMessage, hintMessage, publishedReply } from './views.js';
+
+export function slackKbNotifier(clock: Clock, tr: Translate): KbNotifier {
+  return {
+    async published(tx, article, ticket) {
+      if (!ticket.slackChannel) return; // a ticket never posted has no thread
+      await enqueue(tx, clock.now(), [
+        { kind: 'reply', targetKey: ticketMessageKey(ticket.id), dedupeKey: `kb-published:${article.id}`, payload: { text: publishedReply(article, article.author, tr) } },
+      ]);
+    },
+    async shared(tx, article, channel, _actor, dedupeKey) {
+      await enqueue(tx, clock.now(), [{ kind: 'post', channel, dedupeKey, payload: articleMessage(article, tr, 'shared') }]);
+    },
+    async hinted(tx, ticket, articles, past) {
+      if (!ticket.slackChannel) return;
+      await enqueue(tx, clock.now(), [{ kind: 'reply', targetKey: ticketMessageKey(ticket.id), dedupeKey: `kb-hint:${ticket.id}`, payload: hintMessage(articles, past, tr) }]);
+    },
+  };
+}
