@@ -85,7 +85,7 @@ describe(`ticket rules end to end (${storeName})`, () => {
     const values = ticketFormValues({ title: 'twice', newCustomer: 'Twice Co' });
     const args = { user: users.alice, callbackId: 'ticket.create', values, privateMetadata: JSON.stringify({ channel: SUPPORT }), viewId: 'VSAMEVIEW1' };
     await Promise.all([h.requester.viewSubmission(args), h.requester.viewSubmission(args)]);
-    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && JSON.stringify(x.args.blocks).includes('twice')));
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && JSON.stringify(x.args.blocks ?? null).includes('twice')));
     const after = await counts(h);
     expect(after.tickets).toBe(before.tickets + 1);
   });
@@ -243,12 +243,12 @@ describe(`ticket rules end to end (${storeName})`, () => {
     const meta = JSON.parse(view.private_metadata);
     const res = await h.requester.viewSubmission({ user: users.alice, callbackId: 'ticket.create', values: ticketFormValues({ title: 'Till frozen', newCustomer: 'Store 7' }), privateMetadata: view.private_metadata, viewId: 'VSHORTCUT1' });
     expect(res.status).toBe(200);
-    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && JSON.stringify(x.args.blocks).includes('Till frozen')));
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && JSON.stringify(x.args.blocks ?? null).includes('Till frozen')));
     const [row] = await h.store.db.select().from(tickets).where(eq(tickets.requestKey, 'view:VSHORTCUT1'));
     expect([row!.originChannel, row!.originMessageTs, row!.slackChannel]).toEqual(['C0GENERAL', '1700000000.000200', SUPPORT]);
     expect(meta.originTs).toBe('1700000000.000200');
     // The ticket's own message (a knowledge-base hint may follow it in the thread).
-    const posted = h.slack.posted().find((c) => c.args.channel === SUPPORT && !c.args.thread_ts && JSON.stringify(c.args.blocks).includes('Till frozen'));
+    const posted = h.slack.posted().find((c) => c.args.channel === SUPPORT && !c.args.thread_ts && JSON.stringify(c.args.blocks ?? null).includes('Till frozen'));
     expect(JSON.stringify(posted!.args.blocks)).toContain('archives/C0GENERAL/p1700000000000200');
     await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postEphemeral'));
     expect(h.slack.callsTo('chat.postEphemeral').at(-1)!.args.text).toContain(row!.key);

@@ -320,7 +320,7 @@ describe(`visit orders end to end (${storeName})`, () => {
     expect(empty.json.response_action).toBe('errors');
     await submitVisit(h, users.alice, 'visit.decline', { reason: vtext('Out of my area') }, { id: order.id });
     expect((await orderRow(h, order.id)).state).toBe('open');
-    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.update' && JSON.stringify(x.args.blocks).includes('Out of my area')));
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.update' && JSON.stringify(x.args.blocks ?? null).includes('Out of my area')));
     await submitVisit(h, users.dora, 'visit.decline', { reason: vtext('Customer to bring the device in') }, { id: order.id });
     const row = await orderRow(h, order.id);
     expect([row.state, row.closeReason]).toEqual(['declined', 'Customer to bring the device in']);
