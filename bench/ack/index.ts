@@ -5,7 +5,7 @@
 // two apps alternate over several rounds of the same run. Two scenarios: the `/ticket` form path
 // alone (ack + views.open of the ticket form) and the mix of commands and button clicks.
 //
-// Env: BENCH_ROUNDS (rounds per app and scenario, default 8), BENCH_REQUESTS (measured per round,
+// Env: BENCH_ROUNDS (rounds per app and scenario, default 10), BENCH_REQUESTS (measured per round,
 // default 800), BENCH_WARMUP (per round, default 100), BENCH_WARM_ROUND (the requests of the
 // throw-away round each app gets per scenario before the measured rounds, default 3000), BENCH_CONCURRENCY (default 50),
 // BENCH_TICKETS (seeded, default 200), BENCH_DATABASE_URL (the Postgres server; default the local
@@ -163,7 +163,7 @@ interface Verdict {
 }
 
 export async function runAckBench(): Promise<void> {
-  const rounds = envInt('BENCH_ROUNDS', 8);
+  const rounds = envInt('BENCH_ROUNDS', 10);
   const requests = envInt('BENCH_REQUESTS', 800);
   const warmup = envInt('BENCH_WARMUP', 100);
   const warmRound = envInt('BENCH_WARM_ROUND', 3000);
