@@ -129,4 +129,4 @@ export function main(): void {
   for (const [f, us] of [...fns].sort((x, y) => y[1] - x[1]).slice(0, Number(args[1] ?? 25))) console.log(`  ${pct(us)}  ${f}`);
 }
 
-if (process.argv[1]?.endsWith("cpuprofile.ts")) main();
+if (process.argv[1]?.endsWith('cpuprofile.ts')) main();

@@ -90,14 +90,14 @@ const prebuiltJson = new WeakMap<object, string>();
  * that carries it. Returns `value`.
  */
 export function prebuilt<T extends object>(value: T): T {
-  const freeze = (v: unknown) => {
-    if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-      for (const x of Object.values(v)) freeze(x);
-      Object.freeze(v);
-    }
+  // Every object of the tree, so a request that reuses a part of it (a block, a label) finds its text too.
+  const walk = (v: unknown) => {
+    if (!v || typeof v !== 'object' || prebuiltJson.has(v)) return;
+    for (const x of Object.values(v)) walk(x);
+    Object.freeze(v);
+    prebuiltJson.set(v, JSON.stringify(v));
   };
-  freeze(value);
-  prebuiltJson.set(value, JSON.stringify(value));
+  walk(value);
   return value;
 }
 
@@ -165,7 +165,7 @@ export class SlackWebClient extends WebClient {
     const { retry } = this.json;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.jsonAttempt(`${this.json.url}${method}`, headers, body);
+        return await this.jsonAttempt(method, headers, body);
       } catch (err) {
         // Only what the client itself would retry: no answer, a timeout, an HTTP error, a 429 it waits out.
         const retryable = err instanceof WebAPIRequestError || err instanceof WebAPIHTTPError || err instanceof RetryAfter;
@@ -176,7 +176,7 @@ export class SlackWebClient extends WebClient {
     }
   }
 
-  private async jsonAttempt(url: string, headers: Record<string, string>, body: Buffer): Promise<WebAPICallResult> {
+  private async jsonAttempt(method: string, headers: Record<string, string>, body: Buffer): Promise<WebAPICallResult> {
     // The attempt's deadline (the answer and its body), as AbortSignal.timeout gives it but with a
     // timer cleared when the answer is in: AbortSignal.timeout leaves a weakly held timer behind per
     // call that fires (or is finalised) ten seconds later, several times the cost of the call's own timer.
@@ -185,13 +185,14 @@ export class SlackWebClient extends WebClient {
     const timer = abort ? setTimeout(() => abort.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeout) : undefined;
     timer?.unref();
     try {
-      return await this.jsonExchange(url, headers, body, abort?.signal);
+      return await this.jsonExchange(method, headers, body, abort?.signal);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private async jsonExchange(url: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal | undefined): Promise<WebAPICallResult> {
+  private async jsonExchange(method: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal | undefined): Promise<WebAPICallResult> {
+    const url = `${this.json.url}${method}`;
     let response: Response;
     try {
       response = await fetch(url, { method: 'POST', headers, body, redirect: 'error', signal });
@@ -216,7 +217,7 @@ export class SlackWebClient extends WebClient {
     if (response.status !== 200) throw new WebAPIHTTPError(response.status, response.statusText, Object.fromEntries(response.headers.entries()), text);
     let result: WebAPICallResult;
     try {
-      result = JSON.parse(text) as WebAPICallResult;
+      result = VIEW_METHODS.has(method) ? (echoedView(text) ?? JSON.parse(text)) : JSON.parse(text);
     } catch {
       result = { ok: false, error: text } as WebAPICallResult;
     }
@@ -228,6 +229,33 @@ export class SlackWebClient extends WebClient {
     if (!result.ok) throw new WebAPIPlatformError(result as WebAPICallResult & { error: string });
     return result;
   }
+}
+
+const VIEW_METHODS = new Set(['views.open', 'views.push', 'views.update', 'views.publish']);
+
+/**
+ * A successful views.* answer is `{"ok":true,"view":{…}}`: Slack echoes the whole view back, and
+ * opsdesk never reads it. Parsing it costs more than the rest of the call's own work, so the view
+ * is parsed when (if ever) it is read. Anything else in the answer (a warning, response metadata)
+ * and it is parsed at once, as usual (undefined here).
+ */
+function echoedView(text: string): WebAPICallResult | undefined {
+  if (!text.startsWith('{"ok":true,"view":{') || !text.endsWith('}}') || text.includes('"warning"') || text.includes('"response_metadata"')) return undefined;
+  let view: unknown;
+  let parsed = false;
+  const result = { ok: true } as WebAPICallResult;
+  Object.defineProperty(result, 'view', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!parsed) {
+        view = (JSON.parse(text) as { view: unknown }).view;
+        parsed = true;
+      }
+      return view;
+    },
+  });
+  return result;
 }
 
 /** A 429 to wait out and retry; what the caller sees when the retries run out is `cause`. */

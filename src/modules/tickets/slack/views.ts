@@ -144,13 +144,18 @@ export function createTicketModal(m: CreateModalInput, tr: Translate): ModalView
   const form = staticTicketForm(m, tr);
   // Only the prefilled title and description and the metadata differ between two openings of the form.
   const blocks = m.title || m.description
-    ? form.blocks.map((b, i) => (i === TITLE_BLOCK && m.title ? titleInput(tr, m.title) : i === DESCRIPTION_BLOCK && m.description ? descriptionInput(tr, m.description) : b))
+    ? form.blocks.map((b, i) => (i === TITLE_BLOCK && m.title ? prefilled(b, TICKET_LIMITS.title, m.title) : i === DESCRIPTION_BLOCK && m.description ? prefilled(b, TICKET_LIMITS.description, m.description) : b))
     : form.blocks;
   return { ...form, private_metadata: m.privateMetadata, blocks };
 }
 
 const TITLE_BLOCK = 8;
 const DESCRIPTION_BLOCK = 9;
+/** A static text input with an initial value: its label and limits are the static block's own. */
+const prefilled = <B extends object>(block: B, max: number, initial: string): B => {
+  const b = block as B & { element: Record<string, unknown> };
+  return { ...b, element: { ...b.element, initial_value: truncate(initial, max) } };
+};
 const titleInput = (tr: Translate, initial?: string) => input(FORM.title, tr('form.title'), text(TICKET_LIMITS.title, { initial }));
 const descriptionInput = (tr: Translate, initial?: string) => input(FORM.description, tr('form.description'), text(TICKET_LIMITS.description, { multiline: true, initial }), true);
 
@@ -189,7 +194,7 @@ function buildTicketForm(m: Pick<CreateModalInput, 'categories' | 'products'>, t
     titleInput(tr),
     descriptionInput(tr),
     input(FORM.expected, tr('form.expected'), { type: 'datetimepicker' }, true, tr('form.expected_hint')),
-  ].map((b) => prebuilt(b));
+  ];
   return prebuilt(modal(TICKET_VIEWS.create, tr('form.create_title'), tr('form.create_submit'), blocks, '', tr));
 }
 
