@@ -32,6 +32,7 @@ function makeTicket(over: Partial<TicketWithCustomer> = {}): TicketWithCustomer 
     callerPhone: '13812345678',
     product: '积分产品',
     category: 'printer',
+    origin: 'slack',
     priority: 'P3',
     title: 'Receipt printer offline',
     description: 'Prints nothing since this morning.',

@@ -12,6 +12,8 @@ export const TICKET_STATES = [
   'cancelled',
 ] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
+/** Where a ticket came from: a person in Slack (the form, a message shortcut) or a monitoring alert. */
+export type TicketOriginKind = 'slack' | 'alert';
 
 export type TicketAction =
   | 'take'

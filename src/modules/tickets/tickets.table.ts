@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { customers } from '../customers/index.js';
 import type { Priority } from '../../config/config.js';
-import type { TicketState } from './tickets.rules.js';
+import type { TicketOriginKind, TicketState } from './tickets.rules.js';
 
 /** A ticket (问题/故障单), SPEC §3.1. */
 export const tickets = pgTable(
@@ -23,6 +23,8 @@ export const tickets = pgTable(
     state: text('state').$type<TicketState>().notNull(),
     assignee: text('assignee'),
     createdBy: text('created_by').notNull(),
+    /** Where the ticket came from: a person in Slack, or a monitoring alert (SPEC §3.10). */
+    origin: text('origin').$type<TicketOriginKind>().notNull().default('slack'),
     originChannel: text('origin_channel'),
     originMessageTs: text('origin_message_ts'),
     slackChannel: text('slack_channel'),
