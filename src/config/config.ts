@@ -39,6 +39,8 @@ export interface Config {
   review: OpsdeskFile['review'];
   reports: OpsdeskFile['reports'];
   visits: OpsdeskFile['visits'];
+  /** Tickets from monitoring: routes by labels, the repeat-note interval (minutes), the default customer. */
+  alerts: OpsdeskFile['alerts'];
   /** Change requests: freeze periods as instants (resolved in `timezone`), durations in minutes. */
   changes: { freeze: FreezePeriod[]; emergency_approval: number; remind_before: number };
   /** Where the file came from, for the start-up log. */
@@ -150,6 +152,7 @@ export function parseConfig(
     review: file.review,
     reports: file.reports,
     visits: file.visits,
+    alerts: file.alerts,
     changes: { freeze, emergency_approval: file.changes.emergency_approval, remind_before: file.changes.remind_before },
     source,
   };

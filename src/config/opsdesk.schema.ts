@@ -84,6 +84,22 @@ function uniqueNames(items: { name: string }[], ctx: z.RefinementCtx): void {
   });
 }
 
+/**
+ * A label matcher of `alerts.routes`: a value to equal, or "/regex/" (anchored, as Alertmanager's
+ * =~). A regex that does not compile is refused here, with the route and label in the error's path.
+ */
+const alertMatcher = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform(String)
+  .superRefine((v, ctx) => {
+    if (!(v.length >= 2 && v.startsWith('/') && v.endsWith('/'))) return;
+    try {
+      new RegExp(`^(?:${v.slice(1, -1)})$`, 'u');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not a valid regular expression ${v} (${(err as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /, '')})` });
+    }
+  });
+
 export const DEFAULT_CATEGORIES = ['network', 'hardware', 'software', 'account', 'printer', 'pos', 'security', 'other'];
 
 export const opsdeskSchema = z.strictObject({
@@ -200,6 +216,29 @@ export const opsdeskSchema = z.strictObject({
   reports: z
     .strictObject({ daily_schedule: cron.default('0 18 * * *'), calendar: z.string().optional() })
     .default({ daily_schedule: '0 18 * * *' }),
+  /**
+   * Tickets from monitoring (SPEC §3.10): `routes` give an alert its priority (and optionally its
+   * customer and channel) by its labels — an ordered list, the first route whose every label matches
+   * wins, else P3; a value written "/regex/" is a regular expression matched against the whole label
+   * value. `repeat_note`: at most one thread note per this long while the alert keeps firing.
+   */
+  alerts: z
+    .strictObject({
+      repeat_note: duration.default(60),
+      customer: z.string().trim().min(1).max(100).default('Monitoring'),
+      routes: z
+        .array(
+          z.strictObject({
+            match: z.record(z.string().min(1).max(100), alertMatcher).default({}),
+            priority,
+            customer: z.string().trim().min(1).max(100).optional(),
+            channel: channelId.optional(),
+          }),
+        )
+        .max(200)
+        .default([]),
+    })
+    .default({ repeat_note: 60, customer: 'Monitoring', routes: [] }),
 });
 
 export type OpsdeskFile = z.infer<typeof opsdeskSchema>;
