@@ -12,7 +12,7 @@ export async function seed(sql: Sql, tickets: number): Promise<Record<string, nu
   await sql`
     insert into tickets (key, customer_id, category, priority, title, state, assignee, created_by, response_due_at, resolution_due_at,
                          sla_calendar, response_target_minutes, resolution_target_minutes,
-                         acknowledged_at, resolved_at, closed_at, fault_category, cause, created_at, updated_at)
+                         acknowledged_at, resolved_at, closed_at, fault_category, cause, created_at, updated_at, expected_at)
     select 'OPS-B-' || g, 1 + g % 1000, cat, pri, 'Bench ticket ' || g, st, 'U0ENG' || (g % 40),
            'U0ENG' || ((g * 7) % 40), created + resp_t * interval '1 minute', created + res_t * interval '1 minute',
            '24x7', resp_t, res_t,
@@ -21,7 +21,7 @@ export async function seed(sql: Sql, tickets: number): Promise<Record<string, nu
            case when st = 'closed' then created + (fix_m + 4320) * interval '1 minute' end,
            case when st in ('resolved', 'closed') then cat end,
            case when st in ('resolved', 'closed') then 'bench cause' end,
-           created, created + (fix_m + 1) * interval '1 minute'
+           created, created + (fix_m + 1) * interval '1 minute', created + res_t * interval '1 minute'
     from (
       select g,
              ${YEAR_START}::timestamptz + (g::float8 / ${tickets}) * (${YEAR_END}::timestamptz - ${YEAR_START}::timestamptz) as created,

@@ -21,13 +21,14 @@ async function seed(store: Store, from: number, to: number): Promise<void> {
   await store.db.execute(sql`
     insert into tickets (key, customer_id, category, priority, title, state, created_by, response_due_at, resolution_due_at,
       response_warn_at, resolution_warn_at, resolution_started_at, response_target_minutes, resolution_target_minutes,
-      next_check_at, created_at, updated_at, slack_channel)
+      next_check_at, created_at, updated_at, slack_channel, expected_at)
     select 'OPS-2026-' || g, 1, 'network', 'P3', 'bench ticket ' || g, 'new', 'U0BENCH',
       ${NOW.toISOString()}::timestamptz + interval '2 hours', ${NOW.toISOString()}::timestamptz + interval '24 hours',
       ${NOW.toISOString()}::timestamptz + interval '90 minutes', ${NOW.toISOString()}::timestamptz + interval '18 hours',
       ${NOW.toISOString()}::timestamptz, 120, 1440,
       ${NOW.toISOString()}::timestamptz + interval '90 minutes' + (g % 600) * interval '1 minute',
-      ${NOW.toISOString()}::timestamptz, ${NOW.toISOString()}::timestamptz, 'C0SUPPORT'
+      ${NOW.toISOString()}::timestamptz, ${NOW.toISOString()}::timestamptz, 'C0SUPPORT',
+      ${NOW.toISOString()}::timestamptz + interval '24 hours'
     from generate_series(${from + 1}::int, ${to}::int) g`);
   await store.db.execute(sql`analyze tickets`);
 }

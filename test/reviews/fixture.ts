@@ -77,6 +77,7 @@ export async function loadFixture(db: Db): Promise<Record<string, number>> {
         createdBy: 'U0ALICE',
         responseDueAt: sh(t.rdue),
         resolutionDueAt: sh(t.sdue),
+        expectedAt: sh(t.sdue),
         acknowledgedAt: t.ack ? sh(t.ack) : null,
         resolvedAt: t.res ? sh(t.res) : null,
         cause: t.cause ?? null,

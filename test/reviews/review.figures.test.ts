@@ -170,7 +170,7 @@ describe(`monthly review: top fault categories and arrival punctuality (${storeN
         .insert(tickets)
         .values({
           key: `OPS-${++n}`, customerId: customer!.id, category: opts.category, faultCategory: opts.fault === undefined ? opts.category : opts.fault, priority: 'P3', title: `Ticket ${n}`,
-          state: opts.res ? 'resolved' : 'in_progress', createdBy: 'U0ALICE', responseDueAt: sh(`${opts.created.slice(0, 10)}T23:00`), resolutionDueAt: sh(`${opts.created.slice(0, 10)}T23:30`),
+          state: opts.res ? 'resolved' : 'in_progress', createdBy: 'U0ALICE', responseDueAt: sh(`${opts.created.slice(0, 10)}T23:00`), resolutionDueAt: sh(`${opts.created.slice(0, 10)}T23:30`), expectedAt: sh(`${opts.created.slice(0, 10)}T23:30`),
           acknowledgedAt: sh(opts.created), resolvedAt: opts.res ? sh(opts.res) : null, createdAt: sh(opts.created), updatedAt: sh(opts.res ?? opts.created),
         })
         .returning({ id: tickets.id });

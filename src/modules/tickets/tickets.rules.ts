@@ -1,4 +1,5 @@
 // Pure ticket rules (SPEC §3.1): states, the actions each allows, ids and due times. No I/O.
+import { DateTime } from 'luxon';
 import type { Priority } from '../../config/config.js';
 import type { MessageKey } from '../../platform/i18n.js';
 
@@ -131,7 +132,42 @@ export interface TicketDraft {
   priority?: string;
   title?: string;
   description?: string;
+  /** The customer's expected resolution time (客户期望解决时间): an exact time wins over a preset. */
   expectedAt?: Date;
+  expectedPreset?: string;
+}
+
+/**
+ * The form's quick choices for the customer's expected time. `sla` is the ticket's resolution due
+ * time (its policy and calendar), known only once the customer and priority are; the others are
+ * the customer's own words, wall-clock in the configured zone.
+ */
+export const EXPECTED_PRESETS = ['today_18', 'within_4h', 'tomorrow_12', 'sla'] as const;
+export type ExpectedPreset = (typeof EXPECTED_PRESETS)[number];
+
+export const isExpectedPreset = (value: string | undefined): value is ExpectedPreset => (EXPECTED_PRESETS as readonly string[]).includes(value ?? '');
+
+/** The time a preset stands for at `now` in `zone`; undefined for `sla` (the service fills in the due time). */
+export function presetTime(preset: ExpectedPreset, now: Date, zone: string): Date | undefined {
+  const local = DateTime.fromJSDate(now, { zone });
+  switch (preset) {
+    case 'today_18':
+      return local.set({ hour: 18, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+    case 'within_4h':
+      return new Date(now.getTime() + 4 * 3_600_000);
+    case 'tomorrow_12':
+      return local.plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+    case 'sla':
+      return undefined;
+  }
+}
+
+/**
+ * The customer expects it sooner than the SLA's resolution due time: the engineer must agree the
+ * time with the customer (SPEC §3.1). Only while the ticket is open.
+ */
+export function expectedBeforeSla(t: { expectedAt: Date | null; resolutionDueAt: Date; state: TicketState }): boolean {
+  return isOpen(t.state) && t.expectedAt !== null && t.expectedAt.getTime() < t.resolutionDueAt.getTime();
 }
 
 export type FieldProblem = { key: MessageKey; params?: Record<string, string | number> };
@@ -157,6 +193,7 @@ export function validateTicketDraft(
   now: Date,
   categories: readonly string[],
   isPhone: (text: string) => boolean,
+  opts: { zone?: string; requireExpected?: boolean } = {},
 ): FieldProblems {
   const problems: FieldProblems = {};
   const tooLong = (field: string, value: string | undefined, max: number) => checkLength(problems, field, value, max);
@@ -174,8 +211,22 @@ export function validateTicketDraft(
   if (!problems.caller_phone && draft.callerPhone?.trim() && !isPhone(draft.callerPhone)) problems.caller_phone = { key: 'error.phone_invalid' };
   if (!draft.priority || !['P1', 'P2', 'P3', 'P4'].includes(draft.priority)) problems.priority = { key: 'error.priority_required' };
   if (!draft.category || !categories.includes(draft.category)) problems.category = { key: 'error.category_required' };
-  if (draft.expectedAt && draft.expectedAt.getTime() <= now.getTime()) problems.expected = { key: 'error.expected_in_past' };
+  checkExpected(problems, draft, now, opts.zone ?? 'UTC', opts.requireExpected ?? false);
   return problems;
+}
+
+/** The expected time: required from a person (a preset or an exact time), never in the past. */
+function checkExpected(problems: FieldProblems, draft: TicketDraft, now: Date, zone: string, required: boolean): void {
+  if (draft.expectedAt) {
+    if (draft.expectedAt.getTime() <= now.getTime()) problems.expected = { key: 'error.expected_in_past' };
+    return;
+  }
+  if (draft.expectedPreset !== undefined) {
+    if (!isExpectedPreset(draft.expectedPreset)) problems.expected_preset = { key: 'error.expected_required' };
+    else if ((presetTime(draft.expectedPreset, now, zone)?.getTime() ?? Infinity) <= now.getTime()) problems.expected_preset = { key: 'error.expected_preset_passed' };
+    return;
+  }
+  if (required) problems.expected = { key: 'error.expected_required' };
 }
 
 /** Checks the Resolve form: cause, fix and a configured fault category, within their limits. */

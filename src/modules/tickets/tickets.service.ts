@@ -8,7 +8,7 @@ import { findOrCreateCustomer, getCustomer, normalizePhone, searchCustomers, typ
 import { slaRules as sla } from '../sla/index.js';
 import * as store from './tickets.store.js';
 import type { Ticket, TicketWithCustomer } from './tickets.store.js';
-import { ticketKey, validateCancelReason, validateConsent, validateRemoteStep, validateResolution, validateTicketDraft, type TicketDraft } from './tickets.rules.js';
+import { isExpectedPreset, presetTime, ticketKey, validateCancelReason, validateConsent, validateRemoteStep, validateResolution, validateTicketDraft, type TicketDraft } from './tickets.rules.js';
 import type { Config } from '../../config/config.js';
 import { canDispatch } from '../../platform/roles.js';
 import { calendarOf, SYSTEM_ACTOR, throwIfProblems, transition, withNextCheck, type TicketDeps } from './tickets.transition.js';
@@ -21,16 +21,20 @@ export interface TicketOrigin {
 /**
  * Opens a ticket. `requestKey` (the modal's view id) makes a repeated submission return the ticket
  * the first one opened. Throws ValidationError with field problems and writes nothing when invalid.
+ *
+ * Every ticket records the customer's expected time (SPEC §3.1): an exact time, else the preset's,
+ * else the SLA's resolution due time. `byPerson` (the form: someone took the customer's call)
+ * requires an exact time or a preset; automatic origins (patrols, alerts, follow-ups) take the SLA's.
  */
 export async function openTicket(
   deps: TicketDeps,
   draft: TicketDraft,
   actor: string,
-  opts: { requestKey?: string; origin?: TicketOrigin } = {},
+  opts: { requestKey?: string; origin?: TicketOrigin; byPerson?: boolean } = {},
 ): Promise<TicketWithCustomer> {
   const { db, clock, config } = deps;
   const now = clock.now();
-  const problems = validateTicketDraft(draft, now, config.tickets.categories, (p) => normalizePhone(p) !== undefined);
+  const problems = validateTicketDraft(draft, now, config.tickets.categories, (p) => normalizePhone(p) !== undefined, { zone: config.timezone, requireExpected: opts.byPerson ?? false });
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   if (opts.requestKey) {
     const existing = await store.getTicketByRequestKey(db, opts.requestKey);
@@ -47,6 +51,8 @@ export async function openTicket(
     const target = policy[priority];
     const year = DateTime.fromJSDate(now, { zone: config.timezone }).year;
     const seq = await nextSeq(tx, 'OPS', year);
+    const clocks = sla.openingClocks(calendarOf(deps, target.calendar), now, target);
+    const preset = isExpectedPreset(draft.expectedPreset) ? presetTime(draft.expectedPreset, now, config.timezone) : undefined;
     const row = await store.insertTicket(tx, {
       key: ticketKey(year, seq),
       customerId: customer.id,
@@ -58,12 +64,12 @@ export async function openTicket(
       priority,
       title: draft.title!.trim(),
       description: clean(draft.description),
-      expectedAt: draft.expectedAt ?? null,
+      expectedAt: draft.expectedAt ?? preset ?? clocks.resolutionDueAt,
       createdBy: actor,
       originChannel: opts.origin?.channel ?? null,
       originMessageTs: opts.origin?.messageTs ?? null,
       slackChannel: config.channels.support ?? opts.origin?.channel ?? null,
-      ...withNextCheck({ state: 'new' as const, acknowledgedAt: null, ...sla.openingClocks(calendarOf(deps, target.calendar), now, target) }),
+      ...withNextCheck({ state: 'new' as const, acknowledgedAt: null, ...clocks }),
       requestKey: opts.requestKey ?? null,
       createdAt: now,
       updatedAt: now,

@@ -19,7 +19,8 @@ export const tickets = pgTable(
     priority: text('priority').$type<Priority>().notNull(),
     title: text('title').notNull(),
     description: text('description'),
-    expectedAt: timestamp('expected_at', { withTimezone: true }),
+    /** The customer's expected resolution time (客户期望解决时间): on every ticket; automatic origins take the SLA's. */
+    expectedAt: timestamp('expected_at', { withTimezone: true }).notNull(),
     state: text('state').$type<TicketState>().notNull(),
     assignee: text('assignee'),
     createdBy: text('created_by').notNull(),

@@ -45,6 +45,7 @@ export const FORM = {
   title: 'title',
   description: 'description',
   expected: 'expected',
+  expectedPreset: 'expected_preset',
   assignee: 'assignee',
   consentedBy: 'consented_by',
   consentMethod: 'consent_method',

@@ -78,8 +78,9 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps, ticket
       title: s.text(FORM.title),
       description: s.text(FORM.description),
       expectedAt: s.dateTime(FORM.expected),
+      expectedPreset: s.selected(FORM.expectedPreset),
     };
-    const problems = validateTicketDraft(draft, tickets.clock.now(), deps.config.tickets.categories, (p) => normalizePhone(p) !== undefined);
+    const problems = validateTicketDraft(draft, tickets.clock.now(), deps.config.tickets.categories, (p) => normalizePhone(p) !== undefined, { zone: deps.config.timezone, requireExpected: true });
     const tr = await deps.trFor(body.user.id);
     if (Object.keys(problems).length > 0) {
       await ack({ response_action: 'errors', errors: fieldErrors(problems, tr) });
@@ -91,6 +92,7 @@ export function registerTicketListeners(app: BoltApp, deps: ListenerDeps, ticket
     try {
       const ticket = await service.openTicket(tickets, draft, body.user.id, {
         requestKey: `view:${view.id}`,
+        byPerson: true,
         origin: { channel: meta.originChannel ?? meta.channel, messageTs: meta.originTs },
       });
       if (meta.channel && meta.channel !== ticket.slackChannel) {

@@ -4,7 +4,7 @@ import type { MessageKey, Translate } from '../../../platform/i18n.js';
 import { actions, button, context, divider, fields, header, input, md, modal as sharedModal, option, plain, section, textInput } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from '../../../slack/mrkdwn.js';
 import { maskPhone } from '../../customers/index.js';
-import { buttonsFor, CONSENT_METHODS, TICKET_LIMITS, type TicketAction } from '../tickets.rules.js';
+import { buttonsFor, CONSENT_METHODS, EXPECTED_PRESETS, expectedBeforeSla, TICKET_LIMITS, type TicketAction } from '../tickets.rules.js';
 import { STAGE_BIT } from '../../sla/index.js';
 import { SYSTEM_ACTOR, type TicketChange } from '../tickets.transition.js';
 import type { RemoteStep, TicketEvent, TicketWithCustomer } from '../tickets.store.js';
@@ -36,7 +36,7 @@ export function ticketMessage(t: TicketWithCustomer, tr: Translate): { text: str
     `*${tr('ticket.field.category')}*\n${escapeMrkdwn(categoryLabel(tr, t.category))}${t.product ? ` · ${escapeMrkdwn(t.product)}` : ''}`,
   ];
   const clocks = slaClocks(t, tr);
-  if (t.expectedAt) clocks.push(`${tr('ticket.customer_expects')} ${slackDate(t.expectedAt)}`);
+  if (t.expectedAt) clocks.push(`${tr('ticket.customer_expects')} ${slackDate(t.expectedAt)}${expectedBeforeSla(t) ? ` ${tr('ticket.expected_early')}` : ''}`);
   const blocks: KnownBlock[] = [header(title), fields(facts)];
   if (clocks.length > 0) blocks.push(context(clocks));
   if (t.description) blocks.push(section(escapeMrkdwn(truncate(t.description, 2900))));
@@ -193,7 +193,10 @@ function buildTicketForm(m: Pick<CreateModalInput, 'categories' | 'products'>, t
     }),
     titleInput(tr),
     descriptionInput(tr),
-    input(FORM.expected, tr('form.expected'), { type: 'datetimepicker' }, true, tr('form.expected_hint')),
+    // The customer's expected time (required, SPEC §3.1): a quick choice, or an exact time that wins
+    // over it. Both inputs are optional for Slack; the submission's check asks for one of them.
+    input(FORM.expectedPreset, tr('form.expected'), { type: 'radio_buttons', options: EXPECTED_PRESETS.map((p) => option(tr(`form.expected_preset.${p}`), p)) }, true, tr('form.expected_hint')),
+    input(FORM.expected, tr('form.expected_exact'), { type: 'datetimepicker' }, true, tr('form.expected_exact_hint')),
   ];
   return prebuilt(modal(TICKET_VIEWS.create, tr('form.create_title'), tr('form.create_submit'), blocks, '', tr));
 }
