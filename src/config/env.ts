@@ -14,6 +14,8 @@ export interface Env {
   tzDefault: string | undefined;
   localeDefault: 'en' | 'zh-CN' | undefined;
   logLevel: LogLevel;
+  /** The bearer token of POST /alerts/* (SPEC §3.10); unset: those endpoints do not exist. */
+  alertsToken: string | undefined;
 }
 
 /** pino's levels, most to least severe, and `silent`. */
@@ -47,6 +49,7 @@ const envSchema = z.object({
   TZ_DEFAULT: optional(z.string().refine(isZone, 'an IANA time zone such as Asia/Shanghai')),
   LOCALE_DEFAULT: optional(z.enum(['en', 'zh-CN'], { message: 'en or zh-CN' })),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(', ')}` })),
+  ALERTS_TOKEN: optional(z.string().regex(/^[\x21-\x7e]{16,512}$/, 'a token of 16 to 512 printable characters without spaces (e.g. openssl rand -hex 32)')),
 });
 
 /** A bad environment value: the message is one line naming the variable and what it expects. */
@@ -77,6 +80,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     tzDefault: e.TZ_DEFAULT,
     localeDefault: e.LOCALE_DEFAULT,
     logLevel: e.LOG_LEVEL ?? 'info',
+    alertsToken: e.ALERTS_TOKEN,
   };
 }
 
