@@ -8,7 +8,7 @@ import { findOrCreateCustomer, getCustomer, normalizePhone, searchCustomers, typ
 import { slaRules as sla } from '../sla/index.js';
 import * as store from './tickets.store.js';
 import type { Ticket, TicketWithCustomer } from './tickets.store.js';
-import { isExpectedPreset, presetTime, ticketKey, validateCancelReason, validateConsent, validateRemoteStep, validateResolution, validateTicketDraft, type TicketDraft } from './tickets.rules.js';
+import { isExpectedPreset, presetTime, ticketKey, validateCancelReason, validateConsent, validateRemoteStep, validateResolution, validateTicketDraft, type TicketDraft, type TicketOriginKind } from './tickets.rules.js';
 import type { Config } from '../../config/config.js';
 import { canDispatch } from '../../platform/roles.js';
 import { calendarOf, SYSTEM_ACTOR, throwIfProblems, transition, withNextCheck, type TicketDeps } from './tickets.transition.js';
@@ -16,6 +16,8 @@ import { calendarOf, SYSTEM_ACTOR, throwIfProblems, transition, withNextCheck, t
 export interface TicketOrigin {
   channel?: string;
   messageTs?: string;
+  /** A person in Slack (default) or a monitoring alert (SPEC §3.10). */
+  kind?: TicketOriginKind;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function openTicket(
       description: clean(draft.description),
       expectedAt: draft.expectedAt ?? preset ?? clocks.resolutionDueAt,
       createdBy: actor,
+      origin: opts.origin?.kind ?? 'slack',
       originChannel: opts.origin?.channel ?? null,
       originMessageTs: opts.origin?.messageTs ?? null,
       slackChannel: config.channels.support ?? opts.origin?.channel ?? null,

@@ -45,7 +45,7 @@ export function ticketMessage(t: TicketWithCustomer, tr: Translate): { text: str
   }
   if (t.state === 'cancelled' && t.cancelReason) blocks.push(section(`*${tr('ticket.field.reason')}* ${escapeMrkdwn(t.cancelReason)}`));
   const origin = t.originChannel && t.originMessageTs ? ` · ${tr('ticket.from_message', { link: `<https://slack.com/archives/${t.originChannel}/p${t.originMessageTs.replace('.', '')}|${tr('ticket.origin_link')}>` })}` : '';
-  blocks.push(context([`${tr('ticket.opened_by', { user: mention(t.createdBy) })} ${slackDate(t.createdAt)}${origin}`]));
+  blocks.push(context([`${(t.origin === 'alert' ? tr('ticket.opened_by_monitoring') : tr('ticket.opened_by', { user: actorLabel(t.createdBy) }))} ${slackDate(t.createdAt)}${origin}`]));
   const buttons = buttonsFor(t.state).map((a) => button(tr(`ticket.button.${a}` as MessageKey), TICKET_ACTIONS[a], buttonValue(t), a === 'take' || a === 'resolve' ? 'primary' : undefined));
   if (['acknowledged', 'in_progress', 'waiting_customer'].includes(t.state)) buttons.push(button(tr('ticket.button.request_visit'), TICKET_ACTIONS.requestVisit, buttonValue(t)));
   if (t.state === 'resolved') buttons.push(button(tr('ticket.button.publish_kb'), TICKET_ACTIONS.publishKb, buttonValue(t)));
