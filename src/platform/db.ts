@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -78,4 +78,28 @@ async function openPostgres(url: string, max: number): Promise<Store> {
 export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
   return Array.isArray(result) ? result : result.rows;
+}
+
+/**
+ * Streams a query's rows in pages through a server-side cursor (DECLARE … FETCH) in one read-only,
+ * repeatable-read transaction: one query, one consistent snapshot, at most `pageSize` rows in memory.
+ * Works the same on PGlite and postgres.js (both bind the query's parameters into DECLARE).
+ */
+export async function forEachPage<T>(db: Db, query: SQL, pageSize: number, onPage: (page: T[]) => Promise<void> | void): Promise<number> {
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`page size must be a positive integer, got ${pageSize}`);
+  return db.transaction(
+    async (tx) => {
+      await tx.execute(sql`declare opsdesk_export no scroll cursor for ${query}`);
+      let total = 0;
+      for (;;) {
+        const page = await rows<T>(tx, sql.raw(`fetch forward ${pageSize} from opsdesk_export`));
+        if (page.length > 0) await onPage(page);
+        total += page.length;
+        if (page.length < pageSize) break;
+      }
+      await tx.execute(sql`close opsdesk_export`);
+      return total;
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }

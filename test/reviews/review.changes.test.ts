@@ -42,7 +42,8 @@ async function csvOf(store: TestStore, name: string, opts: { month?: string; fro
   let out = '';
   const sink = new Writable({ write: (chunk, _enc, done) => ((out += chunk), done()) });
   await exportCsv(store.db, name, { ...opts, timezone: 'Asia/Shanghai', config: fixtureConfig(), now: sh('2026-11-01T09:00') }, sink);
-  return out.trimEnd().split('\r\n').map(cells);
+  expect(out.startsWith('\uFEFF')).toBe(true); // UTF-8 with a BOM, so Excel reads Chinese right
+  return out.slice(1).trimEnd().split('\r\n').map(cells);
 }
 
 /** One CSV line's cells (quoted cells may hold commas and doubled quotes; no line breaks here). */
@@ -132,7 +133,7 @@ describe(`changes in the monthly review and export changes (${storeName})`, () =
     const rows = csv.slice(1);
     expect(rows.map((r) => r[0])).toEqual(['CHG-2026-3', 'CHG-2026-4', 'CHG-2026-5', 'CHG-2026-6', 'CHG-2026-7', 'CHG-2026-8', 'CHG-2026-9']);
     const row = (key: string) => Object.fromEntries(header.map((h, i) => [h, csv.find((r) => r[0] === key)![i]]));
-    expect(row('CHG-2026-6')).toMatchObject({ state: 'done', outcome: 'success', overran: '1', emergency: '0', window_start: sh('2026-10-20T22:00').toISOString(), window_end: sh('2026-10-20T23:00').toISOString() });
+    expect(row('CHG-2026-6')).toMatchObject({ state: 'done', outcome: 'success', overran: '1', emergency: '0', window_start: '2026-10-20T22:00:00.000+08:00', window_end: '2026-10-20T23:00:00.000+08:00' });
     expect(row('CHG-2026-5')).toMatchObject({ outcome: 'rolled_back', overran: '0' });
     expect(row('CHG-2026-8')).toMatchObject({ outcome: 'cancelled', emergency: '1', emergency_reason: 'store down' });
     expect(row('CHG-2026-9')).toMatchObject({ state: 'scheduled', outcome: 'open' });

@@ -49,7 +49,8 @@ async function csvOf(h: Harness, month: string): Promise<string[][]> {
   let text = '';
   const sink = new Writable({ write(chunk, _enc, done) { text += String(chunk); done(); } });
   await exportCsv(h.store.db, 'review', { month, timezone: h.config.timezone, config: h.config, now: h.clock.now() }, sink);
-  return parseCsv(text);
+  expect(text.startsWith('\uFEFF')).toBe(true); // UTF-8 with a BOM, so Excel reads Chinese right
+  return parseCsv(text.slice(1));
 }
 
 async function runAt(h: Harness, job: string, at: string) {

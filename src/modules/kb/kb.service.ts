@@ -226,7 +226,8 @@ export function faultTableOf(deps: Pick<KbDeps, 'db' | 'clock'>, product?: strin
 /** The fault table as CSV (`npm run opsdesk -- export kb`). */
 export const FAULT_CSV_HEADER = ['product', 'fault_category', 'resolved', 'top_fix', 'top_fix_count', 'article'];
 
-export async function faultCsvRows(db: Db, now: Date): Promise<unknown[][]> {
-  const list = await faultTableOf({ db, clock: { now: () => now } });
+/** The fault table as CSV rows: the last 90 days, or tickets resolved in [from, to) when a window is given. */
+export async function faultCsvRows(db: Db, now: Date, window?: { from?: Date; to?: Date }): Promise<unknown[][]> {
+  const list = window ? await store.faultTable(db, window.from ?? new Date(0), undefined, window.to) : await faultTableOf({ db, clock: { now: () => now } });
   return list.map((r) => [r.product, r.faultCategory, r.count, r.topFix, r.topFixCount, r.articleKey]);
 }

@@ -184,15 +184,16 @@ export interface FaultRow {
  * Tickets resolved since `since` by product × fault category: how many, the fix used most (the
  * same text, case and spaces aside) and the live article published from a ticket with that fix.
  */
-export async function faultTable(db: Db, since: Date, product?: string): Promise<FaultRow[]> {
+export async function faultTable(db: Db, since: Date, product?: string, until?: Date): Promise<FaultRow[]> {
   const productFilter = product ? sql`and lower(coalesce(t.product, '')) = lower(${product})` : sql``;
+  const untilFilter = until ? sql`and t.resolved_at < ${until.toISOString()}::timestamptz` : sql``;
   const list = await rows<{ product: string; fault_category: string; count: number; top_fix: string | null; top_fix_count: number | null; article_key: string | null }>(
     db,
     sql`with resolved as (
           select t.id, coalesce(t.product, '') as product, coalesce(t.fault_category, t.category) as fault_category,
                  t.fix, lower(regexp_replace(btrim(coalesce(t.fix, '')), '\\s+', ' ', 'g')) as fix_key
           from ${tickets} t
-          where t.resolved_at >= ${since.toISOString()}::timestamptz and t.state in ('resolved', 'closed') ${productFilter}
+          where t.resolved_at >= ${since.toISOString()}::timestamptz ${untilFilter} and t.state in ('resolved', 'closed') ${productFilter}
         ), groups as (
           select product, fault_category, count(*)::int as count from resolved group by product, fault_category
         ), fixes as (
