@@ -7,7 +7,7 @@ import type { FieldChange } from './kb.rules.js';
  * A knowledge-base article (知识库), SPEC §3.7: `KB-<seq>`, written from a resolved ticket or from
  * scratch, edited in versions, retired instead of deleted. `search_text` and `title_search` are the
  * texts in their search form (kb.rules.ts `searchForm`: Chinese runs as overlapping character
- * pairs), indexed with pg_trgm for substring and similarity search.
+ * pairs), their words indexed for search's candidates; pg_trgm ranks the candidates.
  */
 export const kbArticles = pgTable(
   'kb_articles',
@@ -41,9 +41,30 @@ export const kbArticles = pgTable(
     // One live article per ticket: publishing a ticket twice links to the first.
     uniqueIndex('kb_articles_source_ticket_uq').on(t.sourceTicketId).where(sql`source_ticket_id is not null and retired_at is null`),
     index('kb_articles_source_key_idx').on(t.sourceTicketKey),
-    index('kb_articles_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
-    index('kb_articles_title_trgm_idx').using('gin', t.titleSearch.op('gin_trgm_ops')),
+    // The words of the search forms (kb.store.ts TITLE_WORDS, TEXT_WORDS): exact word lookups for
+    // search's candidates, and statistics of how common each word is. Not partial, so the planner
+    // uses those statistics.
+    index('kb_articles_title_words_idx').using('gin', sql`string_to_array(btrim(${t.titleSearch}), ' ')`),
+    index('kb_articles_search_words_idx').using('gin', sql`string_to_array(btrim(${t.searchText}), ' ')`),
   ],
+);
+
+/**
+ * Where an article was shared (its Share button posted it): the outbox post's key, and its channel
+ * and ts once delivered (kept by `kbPostedHook`). An edit or a retirement updates these messages.
+ */
+export const kbArticleMessages = pgTable(
+  'kb_article_messages',
+  {
+    messageKey: text('message_key').primaryKey(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => kbArticles.id),
+    channel: text('channel').notNull(),
+    slackTs: text('slack_ts'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('kb_article_messages_article_idx').on(t.articleId, t.createdAt)],
 );
 
 /** Every version of an article: who, when, and what changed (field → before and after). */
