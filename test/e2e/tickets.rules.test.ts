@@ -77,7 +77,8 @@ describe(`ticket rules end to end (${storeName})`, () => {
     expect(t.resolutionDueAt.getTime() - t.createdAt.getTime()).toBe(8 * 3600_000);
     const post = h.slack.posted().at(-1)!;
     expect(ticketButtons(post.args.blocks)).toEqual(['ticket.take', 'ticket.assign', 'ticket.cancel']);
-    expect(t.expectedAt).toBeNull();
+    // 'By the SLA' (the helper's default choice): the customer's expected time is the resolution due time.
+    expect(t.expectedAt).toEqual(t.resolutionDueAt);
   });
 
   it('opens one ticket when Slack delivers the same submission twice', async () => {

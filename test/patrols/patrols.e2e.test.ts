@@ -51,7 +51,7 @@ describe(`patrols end to end (${storeName})`, () => {
     expect(await job(h, 'patrol', MORNING)).toEqual({ posted: 0, already: 1 });
     const failed = await runJob(h.opsdesk.services, 'patrol', new Date(MORNING), 'manual', { name: 'noon' });
     expect(failed).toMatchObject({ outcome: 'failed' });
-    expect((failed as { error: string }).error).toContain('no patrol checklist named "noon"');
+    expect((failed as { error: string }).error).toBe('There is no patrol checklist "noon". Checklists: morning, evening. Use one of these names, or add the checklist under `patrols` in opsdesk.yml.');
   });
 
   it('lets one engineer claim; a second claimer hears who has it and a non-engineer is refused and audited', async () => {
@@ -128,6 +128,8 @@ describe(`patrols end to end (${storeName})`, () => {
     const [ticket] = await h.store.db.select().from(tickets).where(eq(tickets.id, items[1]!.ticketId!));
     expect(ticket).toMatchObject({ category: 'network', priority: 'P2', slackChannel: SUPPORT, createdBy: users.bob.id, originChannel: PATROL, requestKey: `patrol-item:${items[1]!.id}` });
     expect(ticket!.title).toBe('Patrol morning: 防火墙告警');
+    // Nobody asked a customer: the patrol's ticket takes the SLA's resolution due time as the expected time.
+    expect(ticket!.expectedAt).toEqual(ticket!.resolutionDueAt);
     expect(ticket!.description).toContain('CPU 95% <!channel>');
     expect(ticket!.description).toContain('morning patrol of 2026-11-25, item 2');
     const patrolPost = patrolPosts(h).find((c) => blocksText(c).includes('2026-11-25') && blocksText(c).includes('morning'))!;
@@ -241,7 +243,7 @@ describe(`patrols end to end (${storeName})`, () => {
 
     await h.requester.command('/patrol', 'history noon', users.alice, { channelId: PATROL });
     await h.sink.waitFor((r) => r.length >= 2);
-    expect(h.sink.received.at(-1).text).toBe('There is no patrol checklist "noon". Checklists: morning, evening.');
+    expect(h.sink.received.at(-1).text).toBe('There is no patrol checklist "noon". Checklists: morning, evening. Use one of these names, or add the checklist under `patrols` in opsdesk.yml.');
   });
 
   it('shows exactly the newest 30 runs with /patrol history, newest first, when a checklist has more', async () => {

@@ -17,11 +17,14 @@ export interface TicketForm {
   priority?: string;
   description?: string;
   expectedAt?: Date;
+  /** The form's quick choice; 'sla' when neither it nor `expectedAt` is given, null for none at all. */
+  expectedPreset?: string | null;
 }
 
 /** The view_submission values of the ticket form, as Slack would send them. */
 export function ticketFormValues(f: TicketForm): Record<string, Record<string, any>> {
   const text = (value?: string) => ({ value: { type: 'plain_text_input', value: value ?? null } });
+  const preset = f.expectedPreset === undefined ? (f.expectedAt ? undefined : 'sla') : f.expectedPreset;
   const select = (value?: string) => ({ value: { type: 'static_select', selected_option: value ? { value, text: { type: 'plain_text', text: value } } : null } });
   return {
     customer: { 'ticket.customer_pick': { type: 'external_select', selected_option: f.customerId ? { value: f.customerId, text: { type: 'plain_text', text: 'x' } } : null } },
@@ -34,6 +37,7 @@ export function ticketFormValues(f: TicketForm): Record<string, Record<string, a
     priority: select(f.priority ?? 'P3'),
     title: text(f.title),
     description: text(f.description),
+    expected_preset: { value: { type: 'radio_buttons', selected_option: preset ? { value: preset, text: { type: 'plain_text', text: preset } } : null } },
     expected: { value: { type: 'datetimepicker', selected_date_time: f.expectedAt ? Math.floor(f.expectedAt.getTime() / 1000) : null } },
   };
 }
