@@ -1,6 +1,11 @@
 // `npm run opsdesk -- <command>`: migrate | job <name> [--at ISO] [--name X] | seed-demo | export …
+// Every error is one translated line (in the configured language) that says what to do, on stderr,
+// with a non-zero exit; a stack only with LOG_LEVEL=debug. `runCommand` is the whole command line,
+// callable in-process (the tests); the program at the bottom runs it on process.argv.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { EnvError, loadEnv, type Env } from '../config/env.js';
 import { outboxClient } from '../app.js';
 import { runJob } from '../jobs/runner.js';
@@ -9,8 +14,11 @@ import { slackFileUploader } from '../modules/reviews/index.js';
 import { OutboxWorker } from '../outbox/worker.js';
 import { ManualClock, systemClock, type Clock } from '../platform/clock.js';
 import { openStore, type Store } from '../platform/db.js';
-import { createLogger } from '../platform/logger.js';
+import { userMessage } from '../platform/errors.js';
+import { t, type Locale, type MessageKey, type Params } from '../platform/i18n.js';
+import { createLogger, type Logger } from '../platform/logger.js';
 import { lockDataDir, StoreBusyError } from '../platform/store-lock.js';
+import './cli.i18n.js';
 import { exportCsv, EXPORTS, RANGED_EXPORTS } from './export.js';
 import { seedDemo } from './seed-demo.js';
 
@@ -22,27 +30,60 @@ const USAGE = `usage: npm run opsdesk -- <command>
                                             CSV to stdout (--from/--to: audit, tickets, changes)
 jobs: ${Object.keys(JOBS).join(', ')}`;
 
-class UsageError extends Error {}
+/** A mistake in the arguments: exit 2 with its sentence. */
+class UsageError extends Error {
+  constructor(
+    readonly key: MessageKey,
+    readonly params: Params = {},
+  ) {
+    super(key);
+  }
+}
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`opsdesk: ${message}\n`);
-  process.exit(code);
+/** A refusal that is not about the arguments (the store is busy): its exit code and sentence. */
+class CliExit extends Error {
+  constructor(
+    readonly code: number,
+    readonly text: string,
+  ) {
+    super(text);
+  }
+}
+
+/** Where a command reads its environment and writes its output; tests pass their own. */
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** An open, migrated store to use instead of the one DATABASE_URL / DATA_DIR names (tests). */
+  store?: Store;
+}
+
+/** The language of the command's sentences: the configuration's, or LOCALE_DEFAULT while it cannot be read. */
+function cliLocale(source: NodeJS.ProcessEnv): Locale {
+  try {
+    return loadConfig(loadEnv(source)).locale;
+  } catch {
+    return source.LOCALE_DEFAULT === 'zh-CN' ? 'zh-CN' : 'en';
+  }
+}
+
+/** The log of a command, on stderr: errors without their stack unless LOG_LEVEL is debug or trace. */
+function cliLogger(env: Env, stderr: NodeJS.WritableStream): Logger {
+  const logger = createLogger({ level: env.logLevel, destination: stderr });
+  if (env.logLevel === 'debug' || env.logLevel === 'trace') return logger;
+  const brief = (err: unknown) => (err instanceof Error ? { type: err.name, message: err.message } : { message: String(err) });
+  return logger.child({}, { serializers: { err: brief } });
 }
 
 /** Opens the store the app uses; the embedded one only when no running app holds it. */
-async function openCliStore(env: Env): Promise<{ store: Store; release: () => void }> {
+async function openCliStore(env: Env, locale: Locale): Promise<{ store: Store; release: () => void }> {
   let release = () => {};
   if (!env.databaseUrl) {
     try {
       release = lockDataDir(env.dataDir, 'an opsdesk command');
     } catch (err) {
-      if (err instanceof StoreBusyError) {
-        fail(
-          `${err.message}. The embedded store can be opened by one process at a time. ` +
-            'Stop the app (Ctrl-C) and run the command again, or run both against a Postgres server by setting DATABASE_URL.',
-          3,
-        );
-      }
+      if (err instanceof StoreBusyError) throw new CliExit(3, t(locale, 'cli.store_busy', { busy: t(locale, 'error.store_busy', { dir: err.dir, pid: err.pid }) }));
       throw err;
     }
   }
@@ -50,7 +91,36 @@ async function openCliStore(env: Env): Promise<{ store: Store; release: () => vo
   return { store, release };
 }
 
-async function main(argv: string[]): Promise<void> {
+/**
+ * Runs one command line and returns its exit code: 0 done, 1 the work failed, 2 bad arguments or
+ * configuration, 3 the embedded store is busy. Errors are one translated line on stderr.
+ */
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const locale = cliLocale(io.env);
+  const say = (key: MessageKey, params?: Params) => t(locale, key, params);
+  const fail = (text: string, code: number) => {
+    io.stderr.write(`opsdesk: ${text.split('\n').join('\nopsdesk: ')}\n`);
+    return code;
+  };
+  try {
+    return await command(argv, io, locale);
+  } catch (err) {
+    if (err instanceof UsageError) return fail(say(err.key, err.params), 2);
+    if (err instanceof CliExit) return fail(err.text, err.code);
+    if (err instanceof EnvError) return fail(say('cli.env_invalid', { problem: err.message }), 2);
+    if (err instanceof ConfigError) return fail(say('cli.config_invalid', { problem: err.message }), 2);
+    if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return fail(say('cli.bad_args', { problem: err.message }), 2);
+    const sentence = userMessage(err, (key, params) => t(locale, key, params));
+    if (sentence !== undefined) return fail(sentence, 1);
+    const debug = /^(debug|trace)$/.test(io.env.LOG_LEVEL ?? '');
+    const code = fail(say('cli.unexpected', { error: err instanceof Error ? err.message : String(err) }), 1);
+    if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    return code;
+  }
+}
+
+async function command(argv: string[], io: CliIo, locale: Locale): Promise<number> {
+  const say = (key: MessageKey, params?: Params) => t(locale, key, params);
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -58,78 +128,109 @@ async function main(argv: string[]): Promise<void> {
   });
   const [command, arg] = positionals;
   if (!command || values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
   }
-  if (!['migrate', 'job', 'seed-demo', 'export'].includes(command)) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  if (!['migrate', 'job', 'seed-demo', 'export'].includes(command)) throw new UsageError('cli.unknown_command', { command });
   let at: Date | undefined;
   if (values.at !== undefined) {
     at = new Date(values.at);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(values.at) || Number.isNaN(at.getTime())) throw new UsageError(`--at expects an ISO time such as 2026-11-25T09:00:00+08:00, got "${values.at}"`);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(values.at) || Number.isNaN(at.getTime())) throw new UsageError('cli.bad_at', { value: values.at });
   }
-  if (values.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month)) throw new UsageError(`--month expects YYYY-MM, got "${values.month}"`);
+  if (values.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month)) throw new UsageError('cli.bad_month', { value: values.month });
   for (const flag of ['from', 'to'] as const) {
     const value = values[flag];
-    if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(new Date(value).getTime()))) throw new UsageError(`--${flag} expects an ISO time such as 2026-11-01T00:00:00+08:00, got "${value}"`);
+    if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(new Date(value).getTime()))) throw new UsageError('cli.bad_time', { flag, value });
   }
-  if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('--from and --to go together');
-  if (values.from !== undefined && values.month !== undefined) throw new UsageError('give either --month or --from and --to, not both');
-  if (values.from !== undefined && new Date(values.from) >= new Date(values.to!)) throw new UsageError('--to must be after --from');
-  if (values.from !== undefined && command === 'export' && arg && EXPORTS[arg] && !RANGED_EXPORTS.includes(arg)) throw new UsageError(`--from/--to apply to ${RANGED_EXPORTS.join(', ')}; export ${arg} takes --month`);
+  if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('cli.from_to_pair');
+  if (values.from !== undefined && values.month !== undefined) throw new UsageError('cli.month_or_range');
+  if (values.from !== undefined && new Date(values.from) >= new Date(values.to!)) throw new UsageError('cli.range_order');
+  if (values.from !== undefined && command === 'export' && arg && EXPORTS[arg] && !RANGED_EXPORTS.includes(arg)) throw new UsageError('cli.range_exports', { exports: RANGED_EXPORTS.join(', '), name: arg });
   if (command === 'job' && (!arg || !JOBS[arg])) {
-    const planned = arg && PLANNED_JOBS.includes(arg) ? ` ("${arg}" comes with a later capability and is not built yet)` : '';
-    throw new UsageError(`job expects one of: ${Object.keys(JOBS).join(', ')}${arg ? `; got "${arg}"${planned}` : ''}`);
+    const jobs = Object.keys(JOBS).join(', ');
+    if (!arg) throw new UsageError('cli.job_expected', { jobs });
+    throw new UsageError(PLANNED_JOBS.includes(arg) ? 'cli.job_planned' : 'cli.job_unknown', { jobs, name: arg });
   }
-  if (command === 'export' && (!arg || !EXPORTS[arg])) throw new UsageError(`export expects one of: ${Object.keys(EXPORTS).join(', ')}`);
+  if (command === 'export' && (!arg || !EXPORTS[arg])) throw new UsageError('cli.export_expected', { exports: Object.keys(EXPORTS).join(', ') });
 
-  const env = loadEnv();
+  const env = loadEnv(io.env);
   const config = loadConfig(env);
-  const logger = createLogger({ level: env.logLevel, destination: process.stderr });
-  const { store, release } = await openCliStore(env);
+  const logger = cliLogger(env, io.stderr);
+  const { store, release } = io.store ? { store: io.store, release: () => {} } : await openCliStore(env, locale);
   try {
-    await store.migrate();
+    // A store handed in is migrated already (tests); the command's own store is migrated here.
+    if (!io.store || command === 'migrate') await store.migrate();
     if (command === 'migrate') {
-      process.stdout.write('migrations applied\n');
-      return;
+      io.stdout.write(`${say('cli.migrated')}\n`);
+      return 0;
     }
     if (command === 'export') {
-      await exportCsv(store.db, arg!, { month: values.month, from: values.from, to: values.to, timezone: config.timezone, config }, process.stdout);
-      return;
+      await exportCsv(store.db, arg!, { month: values.month, from: values.from, to: values.to, timezone: config.timezone, config }, io.stdout);
+      return 0;
     }
     const clock: Clock = at ? new ManualClock(at) : systemClock;
+    // Paced as the app's worker is (Slack's ~1 message a second per channel, the method tiers): a
+    // job's fan-out into one channel goes out whole, at Slack's pace, rather than into 429s that
+    // leave the rest queued. Delivery runs in real time even for a backfill (--at): its clock
+    // starts at --at and moves.
     const worker = env.slackBotToken
       ? new OutboxWorker({ db: store.db, client: outboxClient(env.slackBotToken, env.slackApiUrl), clock, logger, postedHooks: POSTED_HOOKS })
       : undefined;
-    // With a token the review chart is uploaded by the job itself; without, the app's review-charts job does it.
-    const files = env.slackBotToken ? slackFileUploader(outboxClient(env.slackBotToken, env.slackApiUrl)) : undefined;
-    const services = buildServices({ db: store.db, config, clock, logger, queued: () => {}, files });
     let exitCode = 0;
     if (command === 'seed-demo') {
-      const counts = await seedDemo(services.tickets);
-      process.stdout.write(`seeded ${counts.customers} customers and ${counts.tickets} tickets\n`);
+      exitCode = await seedCommand(store, config, logger, clock, io, say);
     } else {
+      // With a token the review chart is uploaded by the job itself; without, the app's review-charts job does it.
+      const files = env.slackBotToken ? slackFileUploader(outboxClient(env.slackBotToken, env.slackApiUrl)) : undefined;
+      const services = buildServices({ db: store.db, config, clock, logger, queued: () => {}, files });
       const result = await runJob(services, arg!, clock.now(), 'manual', { name: values.name });
-      if (result.outcome === 'ok') process.stdout.write(`${arg} at ${clock.now().toISOString()}: ${JSON.stringify(result.counts)}\n`);
+      if (result.outcome === 'ok') io.stdout.write(`${say('cli.job_done', { job: arg!, at: clock.now().toISOString(), counts: JSON.stringify(result.counts) })}\n`);
       else if (result.outcome === 'failed') {
-        process.stderr.write(`opsdesk: ${arg} failed: ${result.error}\n`);
+        io.stderr.write(`opsdesk: ${say(result.fixable ? 'cli.job_failed' : 'cli.job_crashed', { job: arg!, error: result.error })}\n`);
         exitCode = 1;
       }
     }
     if (worker) {
-      const sent = await worker.drain(60_000);
-      process.stdout.write(`delivered ${sent} Slack message(s)\n`);
+      const sent = await worker.deliverDue(60_000);
+      io.stdout.write(`${say('cli.delivered', { count: sent })}\n`);
     } else {
-      process.stdout.write('SLACK_BOT_TOKEN is not set: messages stay queued until the app delivers them\n');
+      io.stdout.write(`${say('cli.no_token')}\n`);
     }
-    process.exitCode = exitCode;
+    return exitCode;
   } finally {
-    await store.close();
+    if (!io.store) await store.close();
     release();
   }
 }
 
-main(process.argv.slice(2)).catch((err) => {
-  if (err instanceof UsageError || err instanceof EnvError || err instanceof ConfigError) fail(err.message);
-  if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail(`${err.message}\n${USAGE}`);
-  fail(`failed: ${err instanceof Error ? err.message : String(err)}`, 1);
-});
+/** `seed-demo`: loads the demo once; a second run adds nothing and says so. */
+async function seedCommand(store: Store, config: Config, logger: Logger, clock: Clock, io: CliIo, say: (key: MessageKey, params?: Params) => string): Promise<number> {
+  const result = await seedDemo({ db: store.db, config, logger, now: clock.now() });
+  if (result.status === 'already') {
+    io.stdout.write(`${say('cli.demo_already', { since: result.since.toISOString() })}\n`);
+    return 0;
+  }
+  io.stdout.write(`${say('cli.demo_loaded', { summary: Object.entries(result.counts).map(([what, n]) => `${n} ${what}`).join(', ') })}\n`);
+  io.stdout.write(`${say('cli.demo_team', { people: result.team.map((p) => `${p.id} ${p.name}`).join(', ') })}\n`);
+  for (const s of result.skipped) io.stdout.write(`${say('cli.demo_skipped', { what: say(s.key, s.params) })}\n`);
+  return 0;
+}
+
+/** True when this file is the program (npm run opsdesk, npx opsdesk), not a module a test imported. */
+function isProgram(): boolean {
+  const started = process.argv[1];
+  if (!started) return false;
+  let path = started;
+  try {
+    path = realpathSync(started);
+  } catch {
+    // a path that does not resolve is not this file
+  }
+  return path === fileURLToPath(import.meta.url) || /[\\/]bin[\\/]opsdesk(\.js)?$/.test(path);
+}
+
+if (isProgram()) {
+  void runCommand(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr }).then((code) => {
+    process.exitCode = code;
+  });
+}

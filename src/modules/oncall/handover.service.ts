@@ -30,7 +30,7 @@ export interface OpenCounts {
 export async function openHandovers(deps: OncallDeps, at: Date, only?: string): Promise<OpenCounts> {
   const counts: OpenCounts = { opened: 0, existing: 0, skipped: 0 };
   const rotations = only ? deps.rotations.filter((r) => r.name === only) : deps.rotations;
-  if (only && rotations.length === 0) throw new Error(`no rotation named "${only}" (rotations: ${deps.rotations.map((r) => r.name).join(', ') || 'none'})`);
+  if (only && rotations.length === 0) throw new DomainError('not_found', 'oncall.unknown_rotation', { name: only, names: deps.rotations.map((r) => r.name).join(', ') || '—' });
   for (const r of rotations) {
     const result = await openHandover(deps, r, at);
     counts[result]++;

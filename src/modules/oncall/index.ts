@@ -11,7 +11,7 @@ export { rotationsOf, type Rotation, type Shift } from './oncall.rules.js';
 export { pageOnCallHook } from './paging.service.js';
 
 // Jobs: `oncall-handover` (openHandovers, on handoverSchedules) and `oncall-watch` (watchOncall).
-export { openHandovers, type OpenCounts } from './handover.service.js';
+export { acknowledgeHandover, openHandovers, type OpenCounts } from './handover.service.js';
 export { handoverSchedules, watchOncall } from './oncall.jobs.js';
 
 // Tables (for drizzle-kit, foreign keys and the reports' SQL).

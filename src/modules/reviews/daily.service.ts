@@ -84,7 +84,7 @@ export async function dailyReport(deps: Pick<DailyDeps, 'db' | 'config'>, at: Da
 export async function runDailyReport(deps: DailyDeps, at: Date): Promise<{ posted: number; engineers: number; skipped: number }> {
   const date = DateTime.fromJSDate(at, { zone: deps.config.timezone }).toISODate()!;
   if (!isWorkingDay(workCalendar(deps.config), date)) return { posted: 0, engineers: 0, skipped: 1 };
-  if (!deps.config.channels.review) throw new Error('the daily report needs channels.review in opsdesk.yml');
+  if (!deps.config.channels.review) throw new DomainError('invalid', 'review.no_channel');
   const report = await dailyReport(deps, at);
   const queued = await deps.db.transaction(async (tx) => {
     const [already] = await tx.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.messageKey, dailyMessageKey(date)), eq(outbox.kind, 'post')));
