@@ -1,5 +1,6 @@
 // The customer's sign-off (SPEC §3.2): issuing links and codes, checking them, and the
 // confirmation itself. Only a valid, unused, unexpired link of a completed order confirms it.
+import { audit } from '../../platform/audit.js';
 import { DomainError } from '../../platform/errors.js';
 import type { Db } from '../../platform/db.js';
 import {
@@ -64,6 +65,16 @@ export async function lookupSignoff(deps: VisitDeps, token: string): Promise<Sig
   return { status: 'ok', order, expiresAt: s!.expiresAt };
 }
 
+/**
+ * The page of a link as the customer opens it. It shows the order with the customer's name and
+ * address to whoever holds the link, so each showing is a read of customer data, audited (SPEC §4).
+ */
+export async function openSignoffPage(deps: VisitDeps, token: string, via: 'link' | 'code'): Promise<SignoffLookup> {
+  const looked = await lookupSignoff(deps, token);
+  if (looked.status === 'ok') await audit(deps.db, { at: deps.clock.now(), actor: CUSTOMER_ACTOR, action: 'customer.page.read', subject: `visit:${looked.order.id}`, outcome: 'ok', detail: { via } });
+  return looked;
+}
+
 export type SignoffResult =
   | { status: 'confirmed'; order: VisitOrderView }
   | { status: 'form'; problems: Partial<Record<'name' | 'rating' | 'comment', SignoffProblem>>; order: VisitOrderView }
@@ -116,9 +127,17 @@ export async function redeemCode(deps: VisitDeps, orderKeyText: string, code: st
   if (!order) return { status: 'wrong' };
   const s = await store.liveSignoffOf(deps.db, order.id);
   if (!s) return { status: order.state === 'completed' ? 'wrong' : 'closed' };
-  if (s.codeFailures >= MAX_CODE_FAILURES) return { status: 'locked' };
+  // A wrong code for a real order is a refused attempt at its page: audited, like a locked one.
+  const refused = (tx: Db, detail: Record<string, unknown>) => audit(tx, { at: deps.clock.now(), actor: CUSTOMER_ACTOR, action: 'customer.page.code', subject: `visit:${order.id}`, outcome: 'refused', detail });
+  if (s.codeFailures >= MAX_CODE_FAILURES) {
+    await refused(deps.db, { locked: true });
+    return { status: 'locked' };
+  }
   if (!codeMatches(s.secret, s.codeHash, digits)) {
-    await deps.db.transaction((tx) => store.countCodeFailure(tx, s.id));
+    await deps.db.transaction(async (tx) => {
+      await store.countCodeFailure(tx, s.id);
+      await refused(tx, { failures: s.codeFailures + 1 });
+    });
     return { status: 'wrong' };
   }
   if (deps.clock.now().getTime() >= s.expiresAt.getTime()) return { status: 'expired' };

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Locale } from '../../../platform/i18n.js';
 import type { Logger } from '../../../platform/logger.js';
-import { confirmBySignoff, lookupSignoff, redeemCode, signoffPath } from '../signoff.service.js';
+import { confirmBySignoff, lookupSignoff, openSignoffPage, redeemCode, signoffPath } from '../signoff.service.js';
 import type { VisitDeps } from '../visits.service.js';
 import { codePage, signoffPage, statusPage, type PageContext, type StatusPage } from './page.js';
 
@@ -101,7 +101,7 @@ export function visitRoutes(deps: VisitDeps, logger: Logger): CustomRoute[] {
       }
       return send(res, STATUS_CODE[result.status], statusPage(c, result.status, result.order));
     }
-    const looked = await lookupSignoff(deps, token);
+    const looked = await openSignoffPage(deps, token, viaCode ? 'code' : 'link');
     if (looked.status !== 'ok') return send(res, STATUS_CODE[looked.status], statusPage(c, looked.status, looked.order));
     return send(res, 200, signoffPage(c, looked.order, zone, looked.expiresAt, action, { via: viaCode ? 'code' : 'link' }));
   });
