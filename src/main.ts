@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     store,
     logger,
     port: env.port,
+    alertsToken: env.alertsToken,
     slack: { botToken: slack.botToken, signingSecret: slack.signingSecret, appToken: slack.appToken, apiUrl: env.slackApiUrl },
   });
   logger.info({ port: opsdesk.port, store: store.kind, config: config.source, mode: slack.appToken ? 'socket' : 'http' }, 'opsdesk is running');

@@ -17,6 +17,7 @@ import { runPatrolJob, slackPatrolNotifier, watchPatrols, type PatrolDeps } from
 import { handoverSchedules, openHandovers, pageOnCallHook, rotationsOf, slackOncallNotifier, watchOncall, type OncallDeps } from './modules/oncall/index.js';
 import { computePendingHints, hintAfterCommit, pendingHintHook, slackKbNotifier, type KbDeps } from './modules/kb/index.js';
 import { changePostedHook, slackChangeNotifier, watchChanges, type ChangeDeps } from './modules/changes/index.js';
+import { slackAlertNotifier, type AlertDeps } from './modules/alerts/index.js';
 import { retryCharts, runDailyReport, runMonthlyReview, slackDailyNotifier, slackReviewPresenter, type DailyDeps, type FileUploader, type ReviewDeps } from './modules/reviews/index.js';
 
 export interface Services {
@@ -37,6 +38,7 @@ export interface Services {
   readonly patrols: PatrolDeps;
   readonly changes: ChangeDeps;
   readonly kb: KbDeps;
+  readonly alerts: AlertDeps;
   readonly reviews: ReviewDeps;
   readonly daily: DailyDeps;
   /** The scheduled jobs by name (JOBS). */
@@ -73,11 +75,13 @@ export function buildServices(opts: { db: Db; config: Config; clock: Clock; logg
   const visits: VisitDeps = Object.freeze({ db, clock, config, notify: slackVisitNotifier(clock, config, tr), queued });
   const patrols: PatrolDeps = Object.freeze({ db, clock, config, tr, tickets, notify: slackPatrolNotifier(clock, config, tr), queued });
   const changes: ChangeDeps = Object.freeze({ db, clock, config, tr, tickets, notify: slackChangeNotifier(clock, config, tr, tickets), queued });
+  // Tickets from monitoring open tickets through tickets' deps: the same onCreated hooks (P1 urgent path, on-call page).
+  const alerts: AlertDeps = Object.freeze({ db, clock, config, tr, tickets, notify: slackAlertNotifier(clock, tr), queued });
   const oncall: OncallDeps = Object.freeze({ db, clock, config, rotations, notify: oncallNotify, tickets, changes, queued });
   // The review's chart goes through the files upload API (opts.files); without it charts wait for the app.
   const reviews: ReviewDeps = Object.freeze({ db, clock, config, logger, tr, present: slackReviewPresenter(tr), files: opts.files, queued });
   const daily: DailyDeps = Object.freeze({ db, clock, config, notify: slackDailyNotifier(clock, () => config.channels.review, tr), queued });
-  return Object.freeze({ db, config, clock, logger, metrics, tr, queued, tickets, sla, oncall, visits, patrols, kb, changes, reviews, daily, jobs: JOBS });
+  return Object.freeze({ db, config, clock, logger, metrics, tr, queued, tickets, sla, oncall, visits, patrols, kb, changes, alerts, reviews, daily, jobs: JOBS });
 }
 
 /** The scheduled jobs by name: the scheduler, `npm run opsdesk -- job <name>` and the tests run them. */

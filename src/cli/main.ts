@@ -12,7 +12,7 @@ import { runJob } from '../jobs/runner.js';
 import { buildServices, JOBS, PLANNED_JOBS, POSTED_HOOKS } from '../services.js';
 import { slackFileUploader } from '../modules/reviews/index.js';
 import { OutboxWorker } from '../outbox/worker.js';
-import { ManualClock, systemClock, type Clock } from '../platform/clock.js';
+import { ManualClock, runningFrom, systemClock, type Clock } from '../platform/clock.js';
 import { openStore, type Store } from '../platform/db.js';
 import { userMessage } from '../platform/errors.js';
 import { t, type Locale, type MessageKey, type Params } from '../platform/i18n.js';
@@ -174,7 +174,7 @@ async function command(argv: string[], io: CliIo, locale: Locale): Promise<numbe
     // leave the rest queued. Delivery runs in real time even for a backfill (--at): its clock
     // starts at --at and moves.
     const worker = env.slackBotToken
-      ? new OutboxWorker({ db: store.db, client: outboxClient(env.slackBotToken, env.slackApiUrl), clock, logger, postedHooks: POSTED_HOOKS })
+      ? new OutboxWorker({ db: store.db, client: outboxClient(env.slackBotToken, env.slackApiUrl), clock: at ? runningFrom(at) : clock, logger, postedHooks: POSTED_HOOKS, pacing: true })
       : undefined;
     let exitCode = 0;
     if (command === 'seed-demo') {

@@ -4,6 +4,7 @@
 import type { Config } from '../config/config.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db.js';
+import type { Translate } from '../platform/i18n.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 
@@ -39,4 +40,6 @@ export interface JobHost {
   jobs: Record<string, JobDefinition<never>>;
   /** Job runs by job and outcome, for /metrics (absent in the command line). */
   metrics?: Pick<Metrics, 'jobRuns'>;
+  /** The workspace language: a job's failure a person can fix is recorded and shown as its sentence. */
+  tr?: Translate;
 }

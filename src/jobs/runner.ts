@@ -1,10 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { userMessage } from '../platform/errors.js';
 import { jobRuns } from './job-runs.table.js';
 import type { JobArgs, JobCounts, JobDefinition, JobHost } from './registry.js';
 
 export type JobOutcome =
   | { outcome: 'ok'; counts: JobCounts; runId: number }
-  | { outcome: 'failed'; error: string; runId: number }
+  /** error: the translated sentence of a failure a person can fix (`fixable`), else the error's message. */
+  | { outcome: 'failed'; error: string; fixable: boolean; runId: number }
   | { outcome: 'skipped' };
 
 /** The job_runs key of a scheduled slot: job name, its arguments, and the slot instant. */
@@ -57,15 +59,20 @@ export async function runJob<S extends JobHost>(services: S, job: string, slot: 
     services.metrics?.jobRuns.inc({ job, outcome: 'ok' });
     return { outcome: 'ok', counts, runId };
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
-    services.logger.error({ job, slot: slot.toISOString(), trigger, args, err, ms: Math.round(performance.now() - started) }, 'job failed; it runs again at its next slot');
+    // A failure a person can fix (a missing channel, an unknown name) is a sentence saying what to do,
+    // logged as a warning without a stack; anything else is a bug, logged with its stack.
+    const sentence = services.tr ? userMessage(err, services.tr) : undefined;
+    const error = sentence ?? (err instanceof Error ? err.message : String(err));
+    const ms = Math.round(performance.now() - started);
+    if (sentence !== undefined) services.logger.warn({ job, slot: slot.toISOString(), trigger, args, error: sentence, ms }, 'job failed; it runs again at its next slot');
+    else services.logger.error({ job, slot: slot.toISOString(), trigger, args, err, ms }, 'job failed; it runs again at its next slot');
     services.metrics?.jobRuns.inc({ job, outcome: 'failed' });
     await services.db
       .update(jobRuns)
       .set({ outcome: 'failed', error: error.slice(0, 2000), finishedAt: new Date() })
       .where(eq(jobRuns.id, runId))
       .catch(() => {});
-    return { outcome: 'failed', error, runId };
+    return { outcome: 'failed', error, fixable: sentence !== undefined, runId };
   }
 }
 

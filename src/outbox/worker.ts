@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.js';
 import type { DeliveryOutcome, Metrics } from '../platform/metrics.js';
 import { claim, fail, markSent, release, releaseUnsent, type ClaimedRow } from './claim.js';
 import { findPosted, outboxMetadata, type LookupPlace } from './lookup.js';
+import { outboxBacklog } from './outbox.js';
 import { DEFAULT_PACING, MAX_RETRY_MS, Pacer, type PacedMethod, type Rate } from './pacing.js';
 import { CANNOT_LOOK, classify, type CallFailure } from './slack-errors.js';
 
@@ -102,6 +103,27 @@ export class OutboxWorker {
       await this.settled();
       if (claimed === 0 || Date.now() > until) return this.sentCount - before;
     }
+  }
+
+  /**
+   * Delivers what is due at the pace Slack takes: where `drain` stops at the first channel that
+   * must wait for its next slot, this waits for the slot (in real time, so the worker's clock must
+   * move with it) and goes on. It stops when no row is pending, when the rows left wait for more
+   * than the time left (a backoff, a long Retry-After), or when `timeoutMs` runs out; returns how
+   * many were sent. Unpaced it is `drain`.
+   */
+  async deliverDue(timeoutMs = 60_000): Promise<number> {
+    const until = Date.now() + timeoutMs;
+    let sent = await this.drain(timeoutMs);
+    while (this.paced && Date.now() < until) {
+      const now = this.opts.clock.now();
+      if ((await outboxBacklog(this.opts.db, now)).pending === 0) break;
+      const soon = await this.pacer.msUntilNextSlot(now, until - Date.now());
+      if (soon === undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, soon + 5));
+      sent += await this.drain(Math.max(0, until - Date.now()));
+    }
+    return sent;
   }
 
   /** Claims one batch of due rows and sends it, lane by lane; resolves when those sends are done. */

@@ -21,3 +21,13 @@ export class ManualClock implements Clock {
     this.current += ms;
   }
 }
+
+/**
+ * A clock that starts at `start` and moves with real time: a backfill (`job --at`) delivers its
+ * messages on it, so rows stamped `start` are due at once and the outbox's pacing, which waits in
+ * real time, sees the time pass.
+ */
+export function runningFrom(start: Date | string): Clock {
+  const offset = new Date(start).getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { DomainError, ValidationError } from '../platform/errors.js';
+import { DomainError, userMessage, ValidationError } from '../platform/errors.js';
 import type { Translate } from '../platform/i18n.js';
 import type { Logger } from '../platform/logger.js';
 
@@ -49,12 +49,8 @@ export function viewErrors(err: unknown, tr: Translate): Record<string, string> 
  * short apology with a reference that is also in the log.
  */
 export async function reportError(err: unknown, target: ReplyTarget, tr: Translate, logger: Logger): Promise<void> {
-  let text: string;
-  if (err instanceof DomainError) {
-    text = tr(err.key, err.params);
-  } else if (err instanceof ValidationError) {
-    text = Object.values(err.fields).map((p) => tr(p.key, p.params)).join('\n');
-  } else {
+  let text = userMessage(err, tr);
+  if (text === undefined) {
     const ref = randomUUID().slice(0, 8);
     logger.error({ err, ref, user: target.user }, 'unexpected error in a Slack handler');
     text = tr('error.unexpected', { ref });

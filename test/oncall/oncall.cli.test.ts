@@ -35,6 +35,6 @@ describe(`job oncall-handover from the command line (${storeName})`, () => {
   it('fails with a clear message for a rotation that does not exist', async () => {
     const res = await runCli(['job', 'oncall-handover', '--at', '2026-11-25T21:00:00+08:00', '--name', 'nosuch'], env);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('no rotation named "nosuch" (rotations: primary, network)');
+    expect(res.stderr).toContain('There is no rotation named "nosuch". Rotations: primary, network. Use one of these names');
   }, 120_000);
 });

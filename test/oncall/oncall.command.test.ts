@@ -38,7 +38,7 @@ describe(`/oncall (${storeName})`, () => {
     expect(one.body).toContain('*primary*');
     expect(one.body).not.toContain('*network*');
     const unknown = await ask('nosuch');
-    expect(unknown.text).toBe('There is no rotation named "nosuch". Rotations: primary, network.');
+    expect(unknown.text).toBe('There is no rotation named "nosuch". Rotations: primary, network. Use one of these names, or add the rotation under `oncall.rotations` in opsdesk.yml.');
   });
 
   it('lists the next 14 days of shifts per rotation', async () => {

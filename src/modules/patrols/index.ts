@@ -9,7 +9,7 @@ export type { PatrolItem, PatrolRun, PatrolRunWithItems } from './patrols.store.
 export { onTime, type Checklist, type PatrolItemStatus, type PatrolRunState } from './patrols.rules.js';
 
 // Jobs: `patrol` (runPatrolJob) and `patrol-watch` (watchPatrols).
-export { runPatrolJob, watchPatrols } from './patrols.service.js';
+export { claimRun, runPatrolJob, submitRun, watchPatrols } from './patrols.service.js';
 
 // Tables (for drizzle-kit, foreign keys and the on-call handover's and reports' SQL).
 export { patrolItems, patrolRuns } from './patrols.table.js';

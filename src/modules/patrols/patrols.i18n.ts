@@ -4,7 +4,8 @@ import { defineMessages } from '../../platform/i18n.js';
 const en = {
   'patrol.help':
     '*/patrol* — today\'s patrol runs and their state\n*/patrol history <checklist>* — the last 30 runs of a checklist with completion time and abnormal items\nRuns are posted at their scheduled time; press *Claim*, then *Record results*.',
-  'patrol.unknown_checklist': 'There is no patrol checklist "{name}". Checklists: {names}.',
+  'patrol.unknown_checklist': 'There is no patrol checklist "{name}". Checklists: {names}. Use one of these names, or add the checklist under `patrols` in opsdesk.yml.',
+  'patrol.no_channel': 'The patrol checklist "{name}" has no channel to post in. Set `channel` on that checklist under `patrols` in opsdesk.yml, or `channels.patrol`, then run the job again.',
   'patrol.not_found': 'That patrol run no longer exists ({id}).',
   'patrol.already_submitted': 'The {name} patrol of {date} has already been submitted.',
   'patrol.already_yours': 'You have already claimed the {name} patrol of {date}.',
@@ -57,7 +58,8 @@ const en = {
 const zhCN: Record<keyof typeof en, string> = {
   'patrol.help':
     '*/patrol* — 今天的巡检及其状态\n*/patrol history <巡检表>* — 某个巡检表最近 30 次巡检的完成时间和异常项数\n巡检在计划时间自动发布；点击 *认领*，再点击 *填写结果*。',
-  'patrol.unknown_checklist': '没有名为“{name}”的巡检表。现有巡检表：{names}。',
+  'patrol.unknown_checklist': '没有名为“{name}”的巡检表。现有巡检表：{names}。请使用其中一个名称，或在 opsdesk.yml 的 `patrols` 下添加该巡检表。',
+  'patrol.no_channel': '巡检表“{name}”没有可发布的频道。请在 opsdesk.yml 的 `patrols` 下为该巡检表设置 `channel`，或设置 `channels.patrol`，然后重新运行该任务。',
   'patrol.not_found': '该巡检记录已不存在（{id}）。',
   'patrol.already_submitted': '{date} 的 {name} 巡检已经提交。',
   'patrol.already_yours': '你已经认领了 {date} 的 {name} 巡检。',

@@ -55,7 +55,7 @@ function requireChecklist(config: Config, name: string): Checklist {
 /** The channel a checklist posts in: its own, else channels.patrol, else the support channel. */
 export function checklistChannel(config: Config, checklist: Checklist): string {
   const channel = checklist.channel ?? config.channels.patrol ?? config.channels.support;
-  if (!channel) throw new Error(`patrol "${checklist.name}" has no channel: set patrols[].channel or channels.patrol in opsdesk.yml`);
+  if (!channel) throw new DomainError('invalid', 'patrol.no_channel', { name: checklist.name });
   return channel;
 }
 
@@ -88,7 +88,7 @@ export async function runPatrolJob(deps: PatrolDeps, at: Date, name?: string): P
   let due: Checklist[];
   if (name) {
     const found = findChecklist(config, name);
-    if (!found) throw new Error(`no patrol checklist named "${name}" (opsdesk.yml patrols: ${config.patrols.map((p) => p.name).join(', ') || 'none'})`);
+    if (!found) throw new DomainError('not_found', 'patrol.unknown_checklist', { name, names: config.patrols.map((p) => p.name).join(', ') || '—' });
     due = [found];
   } else {
     due = config.patrols.filter((p) => rules.cronFiresAt(p.schedule, at, config.timezone));
