@@ -5,6 +5,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { SafeReceiver } from './receiver.js';
+import { checkedSocketModeReceiver } from './socket.js';
 import { webClientOptions } from './web-client.js';
 
 /** What modules register their listeners on (see router.ts). */
@@ -40,7 +41,8 @@ function boltLogger(logger: Logger) {
 /**
  * The Bolt app: HTTP mode at POST /slack/events through our receiver (receiver.ts: requests verified
  * with the signing secret, checked at the edge, never a 5xx), or Socket Mode when an app token is
- * given — then the extra routes are served on `port` alone.
+ * given (socket.ts: Bolt's receiver, each message checked at the edge) — then the extra routes are
+ * served on `port` alone.
  */
 export function createSlackApp(opts: SlackAppOptions): App {
   const clientOptions = webClientOptions({ slackApiUrl: opts.slackApiUrl, logger: opts.logger });
@@ -60,7 +62,9 @@ export function createSlackApp(opts: SlackAppOptions): App {
   };
   const common = { authorize, clientOptions, logger: boltLogger(opts.logger) };
   if (opts.appToken) {
-    return new App({ ...common, customRoutes: opts.routes, socketMode: true, appToken: opts.appToken, installerOptions: { port: opts.port } });
+    // Bolt's Socket Mode receiver, each message checked at the edge first (socket.ts).
+    const receiver = checkedSocketModeReceiver({ appToken: opts.appToken, logger: opts.logger, boltLogger: common.logger, routes: opts.routes, port: opts.port });
+    return new App({ ...common, receiver });
   }
   const receiver = new SafeReceiver({ signingSecret: opts.signingSecret ?? '', logger: opts.logger, routes: opts.routes, metrics: opts.metrics });
   return new App({ ...common, receiver });

@@ -302,6 +302,14 @@ function events(body: Record<string, unknown>): EdgeVerdict {
   return { kind: 'dispatch', surface: 'event', body };
 }
 
+/** An interactive payload, parsed: one of the types this app takes, checked against its schema. */
+function interactivePayload(body: unknown): EdgeVerdict {
+  if (!isRecord(body)) return reject('unknown', `payload is ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}, not an object`);
+  const type = typeof body.type === 'string' && Object.hasOwn(INTERACTIVE, body.type) ? INTERACTIVE[body.type] : undefined;
+  if (!type) return reject('unknown', typeof body.type === 'string' ? `payload type ${body.type.slice(0, 40)} is not handled` : 'payload without a type');
+  return checked(type.surface, type.bolt, type.schema, body);
+}
+
 /** A form post: an interactive payload (`payload=<json>`) or a slash command. */
 function formBody(raw: string): EdgeVerdict {
   const form = parseQuery(raw);
@@ -309,11 +317,7 @@ function formBody(raw: string): EdgeVerdict {
     if (typeof form.payload !== 'string') return reject('unknown', 'more than one payload field');
     const parsed = parseJson(form.payload);
     if (!parsed.ok) return reject('unknown', 'payload is not JSON');
-    const body = parsed.value;
-    if (!isRecord(body)) return reject('unknown', `payload is ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}, not an object`);
-    const type = typeof body.type === 'string' && Object.hasOwn(INTERACTIVE, body.type) ? INTERACTIVE[body.type] : undefined;
-    if (!type) return reject('unknown', typeof body.type === 'string' ? `payload type ${body.type.slice(0, 40)} is not handled` : 'payload without a type');
-    return checked(type.surface, type.bolt, type.schema, body);
+    return interactivePayload(parsed.value);
   }
   if (form.command !== undefined) return checked('command', 'command', command, { ...form });
   return reject('unknown', 'form body is neither a payload nor a slash command');
@@ -327,4 +331,22 @@ export function checkSlackBody(media: MediaType, raw: string): EdgeVerdict {
   if (media === 'form') return formBody(raw);
   if (media === 'json') return jsonBody(raw);
   return reject('unknown', 'content type is neither a form nor JSON', 415);
+}
+
+/** The Socket Mode envelope types that carry a request for the app (others are the connection's own). */
+export const SOCKET_REQUEST_TYPES = new Set(['events_api', 'interactive', 'slash_commands']);
+
+/**
+ * The verdict on a Socket Mode envelope's payload, as on the same request over HTTP: an events_api
+ * payload is the event callback, an interactive one the payload itself, a slash command its fields
+ * as one object of strings. (Socket Mode has no HTTP status: an `answer` is acknowledged and dropped.)
+ */
+export function checkSocketPayload(type: string, payload: unknown): EdgeVerdict {
+  if (type === 'interactive') return interactivePayload(payload);
+  if (type === 'slash_commands') return isRecord(payload) ? checked('command', 'command', command, payload) : reject('command', 'slash command payload is not an object');
+  if (type === 'events_api') {
+    if (!isRecord(payload) || payload.type !== 'event_callback') return ignore('event', 'events_api payload is not an event callback');
+    return events(payload);
+  }
+  return ignore('unknown', `envelope type ${type.slice(0, 40)} ignored`);
 }
