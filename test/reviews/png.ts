@@ -1,46 +1,22 @@
-// Reads a PNG back with node:zlib only: chunks, CRCs, IHDR and the inflated scanlines.
-import { inflateSync } from 'node:zlib';
-import { crc32 } from '../../src/modules/reviews/chart/png.js';
+// Reads a PNG back with pngjs (which checks every chunk's CRC), and compares two images pixel by pixel.
+import { PNG } from 'pngjs';
 
 export interface DecodedPng {
   width: number;
   height: number;
   bitDepth: number;
   colorType: number;
+  /** Chunk types in file order. */
   chunks: string[];
-  /** RGBA pixels, row by row (filter type 0 only, which is what our encoder writes). */
+  /** RGBA pixels, row by row. */
   pixels: Buffer;
 }
 
 export function decodePng(bytes: Buffer): DecodedPng {
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  if (!bytes.subarray(0, 8).equals(signature)) throw new Error('not a PNG signature');
+  const png = PNG.sync.read(bytes);
   const chunks: string[] = [];
-  const idat: Buffer[] = [];
-  let ihdr: Buffer | undefined;
-  for (let at = 8; at < bytes.length; ) {
-    const length = bytes.readUInt32BE(at);
-    const type = bytes.toString('ascii', at + 4, at + 8);
-    const data = bytes.subarray(at + 8, at + 8 + length);
-    const crc = bytes.readUInt32BE(at + 8 + length);
-    if (crc !== crc32(bytes.subarray(at + 4, at + 8 + length))) throw new Error(`bad CRC in ${type}`);
-    chunks.push(type);
-    if (type === 'IHDR') ihdr = data;
-    if (type === 'IDAT') idat.push(data);
-    at += 12 + length;
-  }
-  if (!ihdr) throw new Error('no IHDR');
-  const width = ihdr.readUInt32BE(0);
-  const height = ihdr.readUInt32BE(4);
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * 4 + 1;
-  if (raw.length !== height * stride) throw new Error(`scanlines: expected ${height * stride} bytes, got ${raw.length}`);
-  const pixels = Buffer.alloc(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    if (raw[y * stride] !== 0) throw new Error(`unsupported filter ${raw[y * stride]} on row ${y}`);
-    raw.copy(pixels, y * width * 4, y * stride + 1, (y + 1) * stride);
-  }
-  return { width, height, bitDepth: ihdr[8]!, colorType: ihdr[9]!, chunks, pixels };
+  for (let at = 8; at + 8 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) chunks.push(bytes.toString('ascii', at + 4, at + 8));
+  return { width: png.width, height: png.height, bitDepth: png.depth, colorType: png.colorType, chunks, pixels: png.data };
 }
 
 /** Distinct colours in an RGBA image (how much was drawn). */
@@ -48,4 +24,31 @@ export function colours(p: DecodedPng): number {
   const seen = new Set<number>();
   for (let i = 0; i < p.pixels.length; i += 4) seen.add(p.pixels.readUInt32BE(i));
   return seen.size;
+}
+
+/** Pixels whose colour differs from the other image's by more than `threshold` in any channel (same size required). */
+export function differingPixels(a: DecodedPng, b: DecodedPng, threshold = 48): number {
+  if (a.width !== b.width || a.height !== b.height) throw new Error(`sizes differ: ${a.width}×${a.height} and ${b.width}×${b.height}`);
+  let count = 0;
+  for (let i = 0; i < a.pixels.length; i += 4) {
+    for (let c = 0; c < 4; c++) {
+      if (Math.abs(a.pixels[i + c]! - b.pixels[i + c]!) > threshold) {
+        count++;
+        break;
+      }
+    }
+  }
+  return count;
+}
+
+/** Pixels of a region that are not near-white (ink), for "something was drawn here" checks. */
+export function inkIn(p: DecodedPng, x0: number, y0: number, x1: number, y1: number): number {
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = (y * p.width + x) * 4;
+      if (p.pixels[i]! < 200 || p.pixels[i + 1]! < 200 || p.pixels[i + 2]! < 200) count++;
+    }
+  }
+  return count;
 }

@@ -112,7 +112,7 @@ export async function postReview(deps: ReviewDeps, month: string, actor: string)
 async function uploadChart(deps: ReviewDeps, review: Review, channel: string, threadTs?: string): Promise<string | null> {
   if (!deps.files) return null;
   try {
-    const png = renderReviewChart({ month: review.month, days: review.days, weeks: review.weeks });
+    const png = renderReviewChart({ month: review.month, days: review.days, weeks: review.weeks }, deps.tr);
     const { fileId } = await deps.files.upload({
       channel,
       threadTs,

@@ -1,7 +1,17 @@
-// The review chart: tickets opened per day (bars; weekends and holidays marked) and SLA compliance
-// per week (response and resolution lines, 0–100 %). Drawn with our rasteriser, encoded as PNG.
-import { encodePng } from './png.js';
-import { Raster, type Rgb } from './raster.js';
+// The review chart: tickets opened per day (bars; working days, weekends and holidays in their own
+// colours) and SLA compliance per week (response and resolution lines, 0–100 %), in the reader's
+// language. Drawn by ECharts' server-side SVG renderer and rasterised to PNG by resvg with a vendored
+// Noto Sans CJK SC subset (fonts/, OFL), so Chinese labels render on any machine, without system fonts.
+import { fileURLToPath } from 'node:url';
+import { Resvg } from '@resvg/resvg-js';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GraphicComponent, GridComponent, LegendComponent, TitleComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+import type { Translate } from '../../../platform/i18n.js';
+import '../reviews.chart.i18n.js';
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, GraphicComponent, SVGRenderer]);
 
 export interface ChartInput {
   month: string;
@@ -11,14 +21,17 @@ export interface ChartInput {
 
 export const CHART_SIZE = { width: 960, height: 640 } as const;
 
-const INK: Rgb = [33, 37, 41];
-const MUTED: Rgb = [120, 126, 134];
-const GRID: Rgb = [226, 230, 234];
-const BAR: Rgb = [52, 120, 198];
-const BAR_OFF: Rgb = [160, 186, 214];
-const HOLIDAY: Rgb = [230, 126, 34];
-const RESPONSE: Rgb = [39, 174, 96];
-const RESOLUTION: Rgb = [52, 120, 198];
+/** The one font the chart uses: Latin and GB2312 Chinese in one face. */
+export const CHART_FONT = { family: 'Noto Sans CJK SC', file: fileURLToPath(new URL('./fonts/NotoSansCJKsc-Regular-GB2312.otf', import.meta.url)) } as const;
+
+const INK = '#212529';
+const MUTED = '#787e86';
+const GRID = '#e2e6ea';
+const BAR = '#3478c6';
+const BAR_OFF = '#a0bad6';
+const HOLIDAY = '#e67e22';
+const RESPONSE = '#27ae60';
+const RESOLUTION = '#3478c6';
 
 /** A round axis maximum at or above `max` (1, 2, 5 × 10^n steps, four grid lines). */
 export function niceMax(max: number): { top: number; step: number } {
@@ -29,84 +42,117 @@ export function niceMax(max: number): { top: number; step: number } {
   return { top: step * Math.ceil(max / step), step };
 }
 
-/** A legend whose right edge is at `right`. */
-function legend(r: Raster, right: number, y: number, items: [Rgb, string][]): void {
-  const width = items.reduce((w, [, label]) => w + 20 + Raster.textWidth(label, 2) + 24, -24);
-  let cx = right - width;
-  for (const [color, label] of items) {
-    r.rect(cx, y, 14, 14, color);
-    r.text(cx + 20, y, label, INK, 2);
-    cx += 20 + Raster.textWidth(label, 2) + 24;
+/** The ECharts option of a month's chart (exported for tests: the labels a reader sees). */
+export function chartOption(input: ChartInput, tr: Translate): echarts.EChartsCoreOption {
+  const { width } = CHART_SIZE;
+  const p1 = { left: 70, right: 40, top: 110, height: 210 };
+  const p2 = { left: 70, right: 40, top: 430, height: 150 };
+  const max = Math.max(0, ...input.days.map((d) => d.opened));
+  const { top, step } = niceMax(max);
+  const kind = (d: ChartInput['days'][number]) => (d.holiday ? 'holiday' : d.working ? 'working' : 'off');
+  const daySeries = (name: string, colour: string, which: string) => ({
+    type: 'bar',
+    name,
+    stack: 'day',
+    barWidth: '70%',
+    itemStyle: { color: colour },
+    label: { show: true, position: 'top', color: INK, fontSize: 11, formatter: (p: { value: number | null }) => (p.value ? String(p.value) : '') },
+    data: input.days.map((d) => (kind(d) === which ? d.opened : null)),
+  });
+  const weekSeries = (name: string, colour: string, pick: (w: ChartInput['weeks'][number]) => number | null, labelAt: 'top' | 'bottom') => ({
+    type: 'line',
+    name,
+    xAxisIndex: 1,
+    yAxisIndex: 1,
+    connectNulls: false,
+    symbol: 'circle',
+    symbolSize: 9,
+    lineStyle: { color: colour, width: 3 },
+    itemStyle: { color: colour },
+    label: { show: true, position: labelAt, color: colour, fontSize: 11, formatter: (p: { value: number | null }) => (p.value === null ? '' : `${Math.round(p.value)}%`) },
+    data: input.weeks.map(pick),
+  });
+  const labels = {
+    working: tr('review.chart.working_day'),
+    off: tr('review.chart.weekend'),
+    holiday: tr('review.chart.holiday'),
+    response: tr('review.chart.response'),
+    resolution: tr('review.chart.resolution'),
+  };
+  const empty = (text: string, topPx: number, heightPx: number) => ({
+    type: 'text',
+    left: 'center',
+    top: topPx + heightPx / 2 - 10,
+    style: { text, fill: MUTED, fontSize: 16, fontFamily: CHART_FONT.family },
+  });
+  return {
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: CHART_FONT.family, color: INK },
+    title: [
+      { text: tr('review.chart.title', { month: input.month }), left: 36, top: 20, textStyle: { fontSize: 22, fontWeight: 'normal', color: INK } },
+      { text: tr('review.chart.per_day'), left: 36, top: 72, textStyle: { fontSize: 15, fontWeight: 'normal', color: INK } },
+      { text: tr('review.chart.per_week'), left: 36, top: 380, textStyle: { fontSize: 15, fontWeight: 'normal', color: INK } },
+      { text: tr('review.chart.footnote'), left: 70, bottom: 10, textStyle: { fontSize: 11, fontWeight: 'normal', color: MUTED } },
+    ],
+    legend: [
+      { data: [labels.working, labels.off, labels.holiday], right: 40, top: 72, itemWidth: 14, itemHeight: 14, textStyle: { fontSize: 13, color: INK } },
+      { data: [labels.response, labels.resolution], right: 40, top: 380, itemWidth: 22, itemHeight: 10, textStyle: { fontSize: 13, color: INK } },
+    ],
+    grid: [p1, p2].map((p) => ({ ...p, width: width - p.left - p.right, containLabel: false })),
+    xAxis: [
+      {
+        type: 'category',
+        gridIndex: 0,
+        data: input.days.map((d) => String(Number(d.date.slice(8)))),
+        axisTick: { show: false },
+        axisLine: { lineStyle: { color: INK, width: 2 } },
+        axisLabel: { interval: 0, fontSize: 11, color: (_: unknown, i: number) => (input.days[i]?.holiday ? HOLIDAY : MUTED) },
+      },
+      {
+        type: 'category',
+        gridIndex: 1,
+        data: input.weeks.map((w) => w.label),
+        axisTick: { show: false },
+        axisLine: { lineStyle: { color: INK, width: 2 } },
+        axisLabel: { interval: 0, fontSize: 13, color: MUTED },
+      },
+    ],
+    yAxis: [
+      { type: 'value', gridIndex: 0, min: 0, max: top, interval: step, axisLabel: { fontSize: 13, color: MUTED }, splitLine: { lineStyle: { color: GRID } } },
+      { type: 'value', gridIndex: 1, min: 0, max: 100, interval: 25, axisLabel: { fontSize: 13, color: MUTED, formatter: '{value}%' }, splitLine: { lineStyle: { color: GRID } } },
+    ],
+    series: [
+      daySeries(labels.working, BAR, 'working'),
+      daySeries(labels.off, BAR_OFF, 'off'),
+      daySeries(labels.holiday, HOLIDAY, 'holiday'),
+      weekSeries(labels.response, RESPONSE, (w) => w.responsePct, 'top'),
+      weekSeries(labels.resolution, RESOLUTION, (w) => w.resolutionPct, 'bottom'),
+    ],
+    graphic: [
+      ...(max === 0 ? [empty(tr('review.chart.no_tickets'), p1.top, p1.height)] : []),
+      ...(input.weeks.length === 0 ? [empty(tr('review.chart.no_targets'), p2.top, p2.height)] : []),
+    ],
+  };
+}
+
+/** The chart as SVG text, drawn by ECharts' server-side renderer. */
+export function reviewChartSvg(input: ChartInput, tr: Translate): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_SIZE.width, height: CHART_SIZE.height });
+  try {
+    chart.setOption(chartOption(input, tr));
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
   }
 }
 
-/** Renders the chart of a month as a PNG. */
-export function renderReviewChart(input: ChartInput): Buffer {
-  const { width, height } = CHART_SIZE;
-  const r = new Raster(width, height);
-  r.text(40, 24, `OPSDESK MONTHLY REVIEW  ${input.month}`, INK, 3);
-
-  // Panel 1: tickets opened per day.
-  const p1 = { x: 80, y: 110, w: width - 120, h: 220 };
-  r.text(40, 78, 'TICKETS OPENED PER DAY', INK, 2);
-  legend(r, width - 40, 76, [[BAR, 'WORKING DAY'], [BAR_OFF, 'WEEKEND'], [HOLIDAY, 'HOLIDAY']]);
-  const max = Math.max(0, ...input.days.map((d) => d.opened));
-  const { top, step } = niceMax(max);
-  for (let v = 0; v <= top; v += step) {
-    const y = p1.y + p1.h - (v / top) * p1.h;
-    r.line(p1.x, y, p1.x + p1.w, y, GRID);
-    const label = String(v);
-    r.text(p1.x - 10 - Raster.textWidth(label, 2), y - 7, label, MUTED, 2);
-  }
-  const slot = p1.w / Math.max(1, input.days.length);
-  input.days.forEach((d, i) => {
-    const h = top > 0 ? (d.opened / top) * p1.h : 0;
-    const x = p1.x + i * slot + slot * 0.15;
-    r.rect(x, p1.y + p1.h - h, slot * 0.7, h, d.holiday ? HOLIDAY : d.working ? BAR : BAR_OFF);
-    if (d.opened > 0) r.textCentred(x + slot * 0.35, p1.y + p1.h - h - 10, String(d.opened), INK, 1);
-    r.textCentred(x + slot * 0.35, p1.y + p1.h + 8, String(Number(d.date.slice(8))), d.holiday ? HOLIDAY : MUTED, 1);
+/** Renders the chart of a month as a PNG, in the language of `tr`. */
+export function renderReviewChart(input: ChartInput, tr: Translate): Buffer {
+  const resvg = new Resvg(reviewChartSvg(input, tr), {
+    background: '#ffffff',
+    fitTo: { mode: 'original' },
+    font: { fontFiles: [CHART_FONT.file], loadSystemFonts: false, defaultFontFamily: CHART_FONT.family, sansSerifFamily: CHART_FONT.family },
   });
-  r.line(p1.x, p1.y + p1.h, p1.x + p1.w, p1.y + p1.h, INK, 2);
-
-  // Panel 2: SLA compliance per week.
-  const p2 = { x: 80, y: 410, w: width - 120, h: 180 };
-  r.text(40, 372, 'SLA COMPLIANCE PER WEEK (%)', INK, 2);
-  legend(r, width - 40, 370, [[RESPONSE, 'RESPONSE'], [RESOLUTION, 'RESOLUTION']]);
-  for (const v of [0, 25, 50, 75, 100]) {
-    const y = p2.y + p2.h - (v / 100) * p2.h;
-    r.line(p2.x, y, p2.x + p2.w, y, GRID);
-    r.text(p2.x - 10 - Raster.textWidth(String(v), 2), y - 7, String(v), MUTED, 2);
-  }
-  const weeks = input.weeks;
-  const wx = (i: number) => p2.x + (weeks.length === 1 ? p2.w / 2 : 30 + (i * (p2.w - 60)) / Math.max(1, weeks.length - 1));
-  const wy = (pct: number) => p2.y + p2.h - (pct / 100) * p2.h;
-  weeks.forEach((w, i) => r.textCentred(wx(i), p2.y + p2.h + 10, w.label, MUTED, 2));
-  r.text(p2.x, height - 14, 'WEEKS START ON MONDAY - A TARGET COUNTS IN THE WEEK IT WAS MET OR FELL DUE', MUTED, 1);
-  const series: [Rgb, (w: ChartInput['weeks'][number]) => number | null, number][] = [
-    [RESPONSE, (w) => w.responsePct, -1],
-    [RESOLUTION, (w) => w.resolutionPct, 1],
-  ];
-  for (const [color, value, labelSide] of series) {
-    let prev: [number, number] | undefined;
-    weeks.forEach((w, i) => {
-      const pct = value(w);
-      if (pct === null) {
-        prev = undefined;
-        return;
-      }
-      const point: [number, number] = [wx(i), wy(pct)];
-      if (prev) r.line(prev[0], prev[1], point[0], point[1], color, 3);
-      prev = point;
-    });
-    weeks.forEach((w, i) => {
-      const pct = value(w);
-      if (pct === null) return;
-      r.dot(wx(i), wy(pct), 5, color);
-      r.textCentred(wx(i), wy(pct) + (labelSide < 0 ? -20 : 10), `${Math.round(pct)}`, color, 1);
-    });
-  }
-  r.line(p2.x, p2.y + p2.h, p2.x + p2.w, p2.y + p2.h, INK, 2);
-  if (weeks.length === 0) r.textCentred(p2.x + p2.w / 2, p2.y + p2.h / 2, 'NO SLA TARGETS FELL DUE THIS MONTH', MUTED, 2);
-  if (max === 0) r.textCentred(p1.x + p1.w / 2, p1.y + p1.h / 2, 'NO TICKETS THIS MONTH', MUTED, 2);
-  return encodePng(width, height, r.data);
+  return resvg.render().asPng();
 }
