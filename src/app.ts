@@ -26,6 +26,7 @@ import { oncallHomeSection, registerOncallListeners } from './modules/oncall/ind
 import { registerReviewListeners, slackFileUploader } from './modules/reviews/index.js';
 import { registerHomeListeners } from './modules/home/index.js';
 import { changesHomeSection, registerChangeListeners } from './modules/changes/index.js';
+import { alertRoutes } from './modules/alerts/index.js';
 
 export interface OpsdeskOptions {
   config: Config;
@@ -44,6 +45,8 @@ export interface OpsdeskOptions {
   outboxPacing?: boolean;
   /** Run the scheduled jobs in this process (default true; tests drive jobs with an injected clock). */
   scheduler?: boolean;
+  /** ALERTS_TOKEN: the bearer token of POST /alerts/*; unset, those endpoints do not exist (404). */
+  alertsToken?: string;
 }
 
 export interface Opsdesk {
@@ -108,6 +111,7 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
         return { status: 200, body, contentType };
       }),
       ...visitRoutes(services.visits, logger),
+      ...alertRoutes(services.alerts, opts.alertsToken, logger),
     ],
   });
   app.use(requestLog(logger, inFlight));

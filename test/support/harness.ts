@@ -62,6 +62,8 @@ export interface HarnessOptions {
   yaml?: string;
   /** The injected clock's start. */
   now?: string;
+  /** ALERTS_TOKEN of the app (unset: the /alerts/* endpoints answer 404). */
+  alertsToken?: string;
 }
 
 export interface UseHarnessOptions extends HarnessOptions {
@@ -108,6 +110,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     clock,
     outboxPollMs: 25,
     scheduler: false,
+    alertsToken: opts.alertsToken,
     slack: { botToken: slack.token, signingSecret: SIGNING_SECRET, apiUrl: slack.url },
   });
   const requester = new SlackRequester({ baseUrl: `http://127.0.0.1:${opsdesk.port}`, signingSecret: SIGNING_SECRET, responseUrl: sink.url });
