@@ -169,6 +169,14 @@ describe(`handover threads (${storeName})`, () => {
     expect(line(seeded.atRisk!.key)).toContain('at risk');
     expect(line(seeded.bobs!.key)).toContain('&lt;!channel&gt; please look');
     expect(body).not.toContain(`*${seeded.resolved!.key}*`);
+    // Each ticket with the customer's expected time (opened by the service: the SLA's, P3 24 h after 10:00).
+    expect(line(seeded.ok!.key)).toContain(`customer expects ${dateOf('2026-11-26T10:00:00')}`);
+    // Open tickets nobody holds, in a section of their own with their SLA state.
+    const unassigned = body.slice(body.indexOf('Unassigned open tickets (1)'));
+    expect(unassigned).not.toBe('');
+    expect(unassigned.split('\\n')[1]).toContain(`*${seeded.breached!.key}*`);
+    expect(unassigned.split('\\n')[1]).toContain('breached');
+    expect(unassigned.indexOf('Visit orders under way')).toBeGreaterThan(0);
     // Under way as the visits module counts it: completed orders waiting for sign-off and confirmed ones waiting for archive too.
     expect(body).toContain('Visit orders under way (3)');
     expect(body).toContain('*VO-2026-1*');
@@ -210,7 +218,7 @@ describe(`handover threads (${storeName})`, () => {
     expect(body).toContain('oncall.handover.ack');
     const [row] = await h.store.db.select().from(oncallHandovers).where(eq(oncallHandovers.rotation, 'primary'));
     expect(row).toMatchObject({ outgoing: users.alice.id, incoming: users.bob.id, checkedOutAt: new Date(sh('2026-11-25T21:00:00')), acknowledgedAt: null });
-    expect(row!.snapshot).toEqual({ tickets: 4, visits: 3, breaches: 1, patrols: 3, changes: 2, note: 1 });
+    expect(row!.snapshot).toEqual({ tickets: 4, unassigned: 1, visits: 3, breaches: 1, patrols: 3, changes: 2, note: 1 });
   });
 
   it('refuses the acknowledgement of anyone but the incoming engineer or a supervisor, and audits it', async () => {

@@ -16,6 +16,7 @@ const handover: Handover = {
 const ticket = (i: number): SnapshotTicket => ({
   id: i, key: `OPS-2026-${1000 + i}`, title: `<!channel> ${'长'.repeat(150)}`, priority: 'P2', state: 'new', assignee: i % 2 ? 'U0ALICE' : null, customerName: '客'.repeat(100),
   createdAt: new Date(now.getTime() - 7 * 3_600_000), acknowledgedAt: null, resolvedAt: null, responseDueAt: new Date(now.getTime() - 6 * 3_600_000), resolutionDueAt: new Date(now.getTime() + 3_600_000),
+  expectedAt: new Date(now.getTime() + 1_800_000),
 });
 const visit = (i: number): SnapshotVisit => ({ key: `VO-2026-${i}`, state: 'late', engineer: 'U0CARL', customerName: '客'.repeat(100), windowStart: now, eta: now });
 const patrol = (i: number): SnapshotPatrolRun => ({
@@ -29,7 +30,7 @@ describe('on-call views', () => {
     const list = Array.from({ length: 15 }, (_, i) => ticket(i));
     const msg = handoverMessage(
       handover,
-      { tickets: { list, total: 120 }, visits: { list: Array.from({ length: 15 }, (_, i) => visit(i)), total: 40 }, breaches: list, patrols: { list: Array.from({ length: 15 }, (_, i) => patrol(i)), total: 30 }, note: { id: 1, rotation: 'primary', handoverAt: now, author: 'U0ALICE', text: '<@U0SAM> <!here>\n'.repeat(200), createdAt: now, updatedAt: now }, shiftStart: new Date(now.getTime() - 12 * 3_600_000) },
+      { tickets: { list, total: 120 }, unassigned: { list, total: 60 }, visits: { list: Array.from({ length: 15 }, (_, i) => visit(i)), total: 40 }, breaches: list, patrols: { list: Array.from({ length: 15 }, (_, i) => patrol(i)), total: 30 }, note: { id: 1, rotation: 'primary', handoverAt: now, author: 'U0ALICE', text: '<@U0SAM> <!here>\n'.repeat(200), createdAt: now, updatedAt: now }, shiftStart: new Date(now.getTime() - 12 * 3_600_000) },
       now,
       tr,
       { remind: 15, escalate: 30 },
@@ -41,6 +42,9 @@ describe('on-call views', () => {
     expect(body).not.toContain('<!here>');
     expect(body).not.toContain('<@U0SAM>');
     expect(body).toContain('…and 105 more');
+    expect(body).toContain('Unassigned open tickets (60)');
+    expect(body).toContain('…and 45 more');
+    expect(body).toContain(`customer expects <!date^${Math.floor((now.getTime() + 1_800_000) / 1000)}^`);
     expect(body).toContain('breached');
     expect(body).toContain('Patrols during the shift (30)');
     expect(body).toContain('40 abnormal → OPS-2026-2000, OPS-2026-2001');

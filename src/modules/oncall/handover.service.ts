@@ -57,7 +57,7 @@ async function openHandover(deps: OncallDeps, r: Rotation, at: Date): Promise<ke
       channel,
       openedAt: at,
       checkedOutAt: change.outgoing ? at : null,
-      snapshot: { tickets: snapshot.tickets.total, visits: snapshot.visits?.total ?? -1, breaches: snapshot.breaches.length, patrols: snapshot.patrols?.total ?? -1, changes: snapshot.changes?.total ?? -1, note: snapshot.note ? 1 : 0 },
+      snapshot: { tickets: snapshot.tickets.total, unassigned: snapshot.unassigned?.total ?? -1, visits: snapshot.visits?.total ?? -1, breaches: snapshot.breaches.length, patrols: snapshot.patrols?.total ?? -1, changes: snapshot.changes?.total ?? -1, note: snapshot.note ? 1 : 0 },
     });
     if (!h) return 'existing' as const;
     await deps.notify.handoverOpened(tx, at, h, snapshot);
@@ -66,19 +66,21 @@ async function openHandover(deps: OncallDeps, r: Rotation, at: Date): Promise<ke
 }
 
 /**
- * Open tickets with their SLA state, visit orders under way, breaches and patrol runs of the outgoing
- * shift, the note, and the open changes whose window overlaps the coming shift [handoverAt, shiftEnd).
+ * Open tickets with their SLA state (and those nobody holds), visit orders under way, breaches and
+ * patrol runs of the outgoing shift, the note, and the open changes whose window overlaps the coming
+ * shift [handoverAt, shiftEnd).
  */
 export async function takeSnapshot(deps: Pick<OncallDeps, 'db' | 'changes'>, r: Rotation, handoverAt: Date, shiftStart?: Date, shiftEnd?: Date): Promise<HandoverSnapshot> {
-  const [tickets, visits, breaches, patrols, note, changes] = await Promise.all([
+  const [tickets, unassigned, visits, breaches, patrols, note, changes] = await Promise.all([
     store.openTickets(deps.db, SNAPSHOT_LIMIT),
+    store.openTickets(deps.db, SNAPSHOT_LIMIT, true),
     store.visitsUnderWay(deps.db, SNAPSHOT_LIMIT),
     shiftStart ? store.breachesBetween(deps.db, shiftStart, handoverAt, SNAPSHOT_LIMIT) : Promise.resolve([]),
     shiftStart ? store.patrolRunsBetween(deps.db, shiftStart, handoverAt, SNAPSHOT_LIMIT) : Promise.resolve(undefined),
     store.getNote(deps.db, r.name, handoverAt),
     shiftEnd ? changesInWindow(deps.changes, handoverAt, shiftEnd, { openOnly: true, limit: 200 }) : Promise.resolve(undefined),
   ]);
-  return { tickets, visits, breaches, patrols, note, shiftStart, changes: changes && { list: changes.slice(0, SNAPSHOT_LIMIT), total: changes.length } };
+  return { tickets, unassigned, visits, breaches, patrols, note, shiftStart, changes: changes && { list: changes.slice(0, SNAPSHOT_LIMIT), total: changes.length } };
 }
 
 // ── acknowledgement ──────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,8 @@ import './oncall.i18n.js';
 // Deps, and the rotations read from the config.
 export type { HandoverSnapshot, OncallDeps, OncallNotifier, PagedTicket } from './oncall.deps.js';
 export { rotationsOf, type Rotation, type Shift } from './oncall.rules.js';
+// A ticket's SLA state (ok, at risk, breached, paused) as the handover shows it; the daily report uses the same.
+export { slaState, type SlaState } from './oncall.rules.js';
 
 // The P1 page: a hook for TicketDeps.onCreated (wired in the composition root).
 export { pageOnCallHook } from './paging.service.js';

@@ -14,6 +14,8 @@ export type { Change as SnapshotChange, Handover, HandoverNote, Override, Page, 
 /** What a handover thread shows when it opens. */
 export interface HandoverSnapshot {
   tickets: { list: SnapshotTicket[]; total: number };
+  /** Open tickets nobody holds, with their SLA state: the incoming engineer's first job (always taken by the handover). */
+  unassigned?: { list: SnapshotTicket[]; total: number };
   /** Undefined when visit orders are not available. */
   visits?: { list: SnapshotVisit[]; total: number };
   breaches: SnapshotTicket[];

@@ -89,6 +89,9 @@ const en = {
 
   'oncall.unassigned': 'unassigned',
   'oncall.due': 'due {at}',
+  'oncall.expects': 'customer expects {at}',
+  'oncall.handover.unassigned': 'Unassigned open tickets ({count})',
+  'oncall.handover.no_unassigned': 'Every open ticket has an engineer.',
   'oncall.sla.ok': 'on track',
   'oncall.sla.at_risk': 'at risk',
   'oncall.sla.breached': 'breached',
@@ -257,6 +260,9 @@ const zhCN: Record<keyof typeof en, string> = {
 
   'oncall.unassigned': '未分配',
   'oncall.due': '{at} 到期',
+  'oncall.expects': '客户期望 {at}',
+  'oncall.handover.unassigned': '未分配的未结工单（{count}）',
+  'oncall.handover.no_unassigned': '所有未结工单都已分配工程师。',
   'oncall.sla.ok': '正常',
   'oncall.sla.at_risk': '有风险',
   'oncall.sla.breached': '已超时',

@@ -153,6 +153,8 @@ export interface SnapshotTicket {
   resolvedAt: Date | null;
   responseDueAt: Date;
   resolutionDueAt: Date;
+  /** The customer's expected resolution time (客户期望解决时间). */
+  expectedAt: Date;
 }
 
 const snapshotColumns = {
@@ -168,11 +170,13 @@ const snapshotColumns = {
   resolvedAt: tickets.resolvedAt,
   responseDueAt: tickets.responseDueAt,
   resolutionDueAt: tickets.resolutionDueAt,
+  expectedAt: tickets.expectedAt,
 };
 
-/** Open tickets, most urgent first, and how many there are in all. */
-export async function openTickets(db: Db, limit: number): Promise<{ list: SnapshotTicket[]; total: number }> {
-  const where = inArray(tickets.state, [...OPEN_TICKET_STATES]);
+/** Open tickets, most urgent first, and how many there are in all; `unassignedOnly`: those nobody holds. */
+export async function openTickets(db: Db, limit: number, unassignedOnly = false): Promise<{ list: SnapshotTicket[]; total: number }> {
+  const open = inArray(tickets.state, [...OPEN_TICKET_STATES]);
+  const where = unassignedOnly ? and(open, isNull(tickets.assignee)) : open;
   const list = await db
     .select(snapshotColumns)
     .from(tickets)

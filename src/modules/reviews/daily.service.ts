@@ -8,8 +8,9 @@ import { audit } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db.js';
 import { DomainError, ValidationError } from '../../platform/errors.js';
+import { slaState, type SlaState } from '../oncall/index.js';
 import { SYSTEM_ACTOR } from '../tickets/index.js';
-import { handledOn, openAssigned } from './daily.sql.js';
+import { handledOn, openAssigned, openUnassigned } from './daily.sql.js';
 import { isWorkingDay, workCalendar } from './reviews.rules.js';
 import { tableExists } from './reviews.sql.js';
 import { dailyReportNotes } from './reviews.table.js';
@@ -26,9 +27,20 @@ export interface EngineerDay {
   blocked: { key: string; reason: 'waiting_customer' | 'breached' }[];
 }
 
+/** An open ticket nobody holds, with its SLA state at the report's time. */
+export interface UnassignedTicket {
+  key: string;
+  title: string;
+  priority: string;
+  state: string;
+  sla: SlaState;
+}
+
 export interface DailyReport {
   date: string;
   engineers: EngineerDay[];
+  /** Open tickets without an assignee, most urgent first (the first few; `total` counts them all): nobody's report lists them otherwise. */
+  unassigned: { list: UnassignedTicket[]; total: number };
 }
 
 /** How the report reaches Slack: implementations queue outbox rows in the given transaction. */
@@ -55,7 +67,7 @@ export async function dailyReport(deps: Pick<DailyDeps, 'db' | 'config'>, at: Da
   const { db, config } = deps;
   const day = DateTime.fromJSDate(at, { zone: config.timezone }).startOf('day');
   const withVisits = await tableExists(db, 'visit_orders');
-  const [handled, open] = await Promise.all([handledOn(db, day.toJSDate(), day.plus({ days: 1 }).toJSDate(), withVisits), openAssigned(db, at)]);
+  const [handled, open, unassigned] = await Promise.all([handledOn(db, day.toJSDate(), day.plus({ days: 1 }).toJSDate(), withVisits), openAssigned(db, at), openUnassigned(db)]);
   const users = new Set<string>([...handled.map((h) => h.user_id), ...open.map((o) => o.user_id)]);
   users.delete(SYSTEM_ACTOR);
   const engineers = [...users].sort().map((user): EngineerDay => {
@@ -74,7 +86,11 @@ export async function dailyReport(deps: Pick<DailyDeps, 'db' | 'config'>, at: Da
         .map((o) => ({ key: o.key, reason: o.state === 'waiting_customer' ? 'waiting_customer' : 'breached' })),
     };
   });
-  return { date: day.toISODate()!, engineers };
+  return {
+    date: day.toISODate()!,
+    engineers,
+    unassigned: { list: unassigned.list.map((t) => ({ key: t.key, title: t.title, priority: t.priority, state: t.state, sla: slaState(t, at) })), total: unassigned.total },
+  };
 }
 
 /**

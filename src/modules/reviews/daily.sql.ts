@@ -1,7 +1,8 @@
 // The daily work report's facts (工作报告): what each engineer handled on a day, what they still
 // hold, and what is blocked. Raw SQL through rows(); timestamps cast to text so both drivers agree.
-import { sql } from 'drizzle-orm';
+import { and, asc, isNull, notInArray, sql } from 'drizzle-orm';
 import { rows, type Db } from '../../platform/db.js';
+import { tickets } from '../tickets/index.js';
 
 export interface HandledRow {
   user_id: string;
@@ -39,6 +40,31 @@ export async function handledOn(db: Db, from: Date, to: Date, withVisits: boolea
         ${visits}
         order by 1, 2, 3`,
   );
+}
+
+/** How many unassigned tickets the report lists; the rest are counted. */
+export const UNASSIGNED_LIMIT = 15;
+
+/** Open tickets (not resolved, closed or cancelled) without an assignee, most urgent first, with their clocks, and how many there are. */
+export async function openUnassigned(db: Db, limit = UNASSIGNED_LIMIT) {
+  const where = and(isNull(tickets.assignee), notInArray(tickets.state, ['resolved', 'closed', 'cancelled']));
+  const list = await db
+    .select({
+      key: tickets.key,
+      title: tickets.title,
+      priority: tickets.priority,
+      state: tickets.state,
+      createdAt: tickets.createdAt,
+      acknowledgedAt: tickets.acknowledgedAt,
+      responseDueAt: tickets.responseDueAt,
+      resolutionDueAt: tickets.resolutionDueAt,
+    })
+    .from(tickets)
+    .where(where)
+    .orderBy(asc(tickets.priority), asc(tickets.resolutionDueAt), asc(tickets.id))
+    .limit(limit);
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(where);
+  return { list, total: count?.n ?? list.length };
 }
 
 /** Every open ticket with an assignee, with whether its targets are breached at `now`. */

@@ -21,7 +21,8 @@ function ticketLine(t: SnapshotTicket, now: Date, tr: Translate): string {
   const due = t.acknowledgedAt ? t.resolutionDueAt : t.responseDueAt < t.resolutionDueAt ? t.responseDueAt : t.resolutionDueAt;
   return (
     `${PRIORITY_EMOJI[t.priority] ?? ''} *${t.key}* ${escapeMrkdwn(truncate(t.title, 80))} · ${escapeMrkdwn(truncate(t.customerName, 40))} · ` +
-    `${t.assignee ? mention(t.assignee) : tr('oncall.unassigned')} · ${SLA_EMOJI[state]} ${tr(`oncall.sla.${state}` as MessageKey)} (${tr('oncall.due', { at: slackDate(due) })})`
+    `${t.assignee ? mention(t.assignee) : tr('oncall.unassigned')} · ${SLA_EMOJI[state]} ${tr(`oncall.sla.${state}` as MessageKey)} (${tr('oncall.due', { at: slackDate(due) })}) · ` +
+    tr('oncall.expects', { at: slackDate(t.expectedAt) })
   );
 }
 
@@ -74,6 +75,12 @@ export function handoverMessage(h: Handover, snap: HandoverSnapshot, now: Date, 
   const ticketLines = [`*${tr('oncall.handover.tickets', { count: snap.tickets.total })}*`, ...snap.tickets.list.map((t) => ticketLine(t, now, tr)), ...more(snap.tickets.list.length, snap.tickets.total, tr)];
   if (snap.tickets.total === 0) ticketLines.push(tr('oncall.handover.none'));
   for (const text of chunkLines(ticketLines)) blocks.push(section(text));
+  if (snap.unassigned) {
+    const u = snap.unassigned;
+    const lines = [`*${tr('oncall.handover.unassigned', { count: u.total })}*`, ...u.list.map((t) => ticketLine(t, now, tr)), ...more(u.list.length, u.total, tr)];
+    if (u.total === 0) lines.push(tr('oncall.handover.no_unassigned'));
+    for (const text of chunkLines(lines)) blocks.push(section(text));
+  }
   if (snap.visits) {
     const lines = [`*${tr('oncall.handover.visits', { count: snap.visits.total })}*`];
     for (const v of snap.visits.list) {

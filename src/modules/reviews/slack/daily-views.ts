@@ -1,10 +1,10 @@
 // Pure functions: the daily work report → Block Kit (parent message, one reply per engineer, the
 // problems form and its reply).
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { Translate } from '../../../platform/i18n.js';
+import type { MessageKey, Translate } from '../../../platform/i18n.js';
 import { actions, button, context, header, plain, section } from '../../../slack/blocks.js';
 import { escapeMrkdwn, mention, truncate } from '../../../slack/mrkdwn.js';
-import type { DailyReport, EngineerDay } from '../daily.service.js';
+import type { DailyReport, EngineerDay, UnassignedTicket } from '../daily.service.js';
 import { PROBLEMS_MAX } from '../daily.service.js';
 import { INPUT, PROBLEMS_FIELD, REVIEW_ACTIONS, REVIEW_VIEWS } from './ids.js';
 
@@ -22,8 +22,25 @@ export function dailyParent(report: DailyReport, tr: Translate): { text: string;
     blocked: sum((d) => d.blocked.length),
   });
   const title = tr('review.daily.title', { date: report.date });
-  const blocks: KnownBlock[] = [header(title), section(e.length ? summary : tr('review.daily.nothing')), context([tr('review.daily.hint')])];
-  return { text: `${title} — ${summary}`, blocks };
+  const unassigned = report.unassigned.total;
+  // "Nothing … nobody holds an open ticket" only when it is true: unassigned open tickets are listed.
+  const opening = e.length > 0 ? summary : unassigned > 0 ? tr('review.daily.nothing_handled', { count: unassigned }) : tr('review.daily.nothing');
+  const blocks: KnownBlock[] = [header(title), section(opening)];
+  if (e.length > 0 || unassigned > 0) blocks.push(section(truncate(unassignedText(report.unassigned, tr), 2900)));
+  blocks.push(context([tr('review.daily.hint')]));
+  const more = unassigned > 0 ? ` · ${tr('review.daily.unassigned', { count: unassigned })}` : '';
+  return { text: `${title} — ${opening}${more}`, blocks };
+}
+
+const SLA_EMOJI = { ok: ':white_check_mark:', at_risk: ':warning:', breached: ':rotating_light:', paused: ':pause_button:' } as const;
+
+/** The unassigned open tickets, most urgent first, each with its SLA state. */
+function unassignedText(u: DailyReport['unassigned'], tr: Translate): string {
+  const line = (t: UnassignedTicket) =>
+    `${SLA_EMOJI[t.sla]} ${t.key} ${t.priority} ${escapeMrkdwn(truncate(t.title, 60))} · ${tr(`review.daily.sla.${t.sla}` as MessageKey)}`;
+  const lines = u.list.map(line);
+  if (u.total > u.list.length) lines.push(tr('review.daily.more', { count: u.total - u.list.length }));
+  return `*${tr('review.daily.unassigned', { count: u.total })}*\n${lines.join('\n') || tr('review.daily.unassigned_none')}`;
 }
 
 /** One engineer's reply in the day's thread, with the Add problems button. */
