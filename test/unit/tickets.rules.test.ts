@@ -7,7 +7,9 @@ import { normalizePhone } from '../../src/modules/customers/phone.rules.js';
 import {
   buttonsFor,
   canStart,
+  expectedBeforeSla,
   isOpen,
+  presetTime,
   nextState,
   parseTicketKey,
   ticketKey,
@@ -411,5 +413,36 @@ describe('validateConsent', () => {
   it('accepts a name of 60 characters and refuses 61', () => {
     expect(check({ consentedBy: chars(60) })).toEqual({});
     expect(check({ consentedBy: chars(61) })).toEqual({ consented_by: { key: 'error.too_long', params: { max: 60 } } });
+  });
+});
+
+describe('the expected time\'s quick choices', () => {
+  const at = new Date('2026-03-07T22:30:00Z'); // Saturday 17:30 in New York (EST), Sunday 06:30 in Shanghai
+
+  it('reads today and tomorrow in the configured zone, not the server\'s', () => {
+    expect(presetTime('today_18', at, 'America/New_York')!.toISOString()).toBe('2026-03-07T23:00:00.000Z');
+    expect(presetTime('today_18', at, 'Asia/Shanghai')!.toISOString()).toBe('2026-03-08T10:00:00.000Z');
+    // New York's clocks go forward on 8 March: tomorrow 12:00 is EDT (UTC-4).
+    expect(presetTime('tomorrow_12', at, 'America/New_York')!.toISOString()).toBe('2026-03-08T16:00:00.000Z');
+    expect(presetTime('within_4h', at, 'Asia/Shanghai')!.getTime()).toBe(at.getTime() + 4 * 3_600_000);
+    expect(presetTime('sla', at, 'Asia/Shanghai')).toBeUndefined();
+  });
+
+  it('refuses today 18:00 once it has passed, an unknown choice, and nothing at all when a person opens the ticket', () => {
+    const draft = { newCustomerName: 'C', title: 't', priority: 'P3', category: 'network' };
+    const check = (patch: Partial<TicketDraft>, zone = 'Asia/Shanghai') => validateTicketDraft({ ...draft, ...patch }, at, ['network'], () => true, { zone, requireExpected: true });
+    expect(check({ expectedPreset: 'today_18' }, 'Asia/Shanghai')).toEqual({}); // 06:30 there: 18:00 is ahead
+    expect(check({ expectedPreset: 'today_18' }, 'Europe/London')).toEqual({ expected_preset: { key: 'error.expected_preset_passed' } }); // 22:30 there
+    expect(check({ expectedPreset: 'someday' })).toEqual({ expected_preset: { key: 'error.expected_required' } });
+    expect(check({})).toEqual({ expected: { key: 'error.expected_required' } });
+    expect(check({ expectedPreset: 'today_18', expectedAt: new Date(at.getTime() + 60_000) }, 'Europe/London')).toEqual({}); // the exact time wins
+    expect(validateTicketDraft({ ...draft }, at, ['network'], () => true)).toEqual({}); // automatic origins: not required
+  });
+
+  it('flags an expected time earlier than the resolution due time while the ticket is open', () => {
+    const due = new Date('2026-03-08T22:30:00Z');
+    expect(expectedBeforeSla({ expectedAt: new Date(due.getTime() - 1), resolutionDueAt: due, state: 'in_progress' })).toBe(true);
+    expect(expectedBeforeSla({ expectedAt: due, resolutionDueAt: due, state: 'new' })).toBe(false);
+    expect(expectedBeforeSla({ expectedAt: new Date(due.getTime() - 1), resolutionDueAt: due, state: 'resolved' })).toBe(false);
   });
 });
