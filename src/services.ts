@@ -15,7 +15,7 @@ import { autoCloseResolved, slackSlaNotifier, slackTicketNotifier, sweepTickets,
 import { slackVisitNotifier, sweepVisitOrders, visitOrderGuard, visitPostedHook, watchVisits, type VisitDeps } from './modules/visits/index.js';
 import { runPatrolJob, slackPatrolNotifier, watchPatrols, type PatrolDeps } from './modules/patrols/index.js';
 import { handoverSchedules, openHandovers, pageOnCallHook, rotationsOf, slackOncallNotifier, watchOncall, type OncallDeps } from './modules/oncall/index.js';
-import { computePendingHints, hintAfterCommit, pendingHintHook, slackKbNotifier, type KbDeps } from './modules/kb/index.js';
+import { computePendingHints, hintAfterCommit, kbPostedHook, pendingHintHook, slackKbNotifier, type KbDeps } from './modules/kb/index.js';
 import { changePostedHook, slackChangeNotifier, watchChanges, type ChangeDeps } from './modules/changes/index.js';
 import { slackAlertNotifier, type AlertDeps } from './modules/alerts/index.js';
 import { retryCharts, runDailyReport, runMonthlyReview, slackDailyNotifier, slackReviewPresenter, type DailyDeps, type FileUploader, type ReviewDeps } from './modules/reviews/index.js';
@@ -46,7 +46,7 @@ export interface Services {
 }
 
 /** Every module's hook that keeps a delivered message's ts on its own rows (the app's and the CLI's worker). */
-export const POSTED_HOOKS: readonly PostedHook[] = [ticketPostedHook, visitPostedHook, changePostedHook];
+export const POSTED_HOOKS: readonly PostedHook[] = [ticketPostedHook, visitPostedHook, changePostedHook, kbPostedHook];
 
 export function buildServices(opts: { db: Db; config: Config; clock: Clock; logger: Logger; queued: () => void; files?: FileUploader; metrics?: Metrics }): Services {
   const { db, config, clock, logger, queued } = opts;

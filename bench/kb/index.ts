@@ -72,7 +72,7 @@ export async function runKbBench(): Promise<void> {
     await store.migrate();
     const config = parseConfig('roles: { supervisors: [U0SAM] }\n', { publicUrl: 'http://localhost', tzDefault: undefined, localeDefault: undefined });
     const now = new Date('2026-11-25T02:00:00Z');
-    const deps: KbDeps = { db: store.db, clock: new ManualClock(now), config, logger: silentLogger, notify: { published: async () => {}, shared: async () => {}, hinted: async () => {} }, queued: () => {} };
+    const deps: KbDeps = { db: store.db, clock: new ManualClock(now), config, logger: silentLogger, notify: { published: async () => {}, shared: async () => {}, changed: async () => {}, hinted: async () => {} }, queued: () => {} };
     const labelled: { articles: (ArticleDraft & { ref: string })[]; queries: { title: string; expect: string | null }[] } = JSON.parse(
       readFileSync(new URL('../../test/fixtures/kb/labelled.json', import.meta.url), 'utf8'),
     );

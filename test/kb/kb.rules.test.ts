@@ -1,6 +1,6 @@
 // Knowledge-base rules without a database: what /kb was asked, the search form, version diffs, ranking.
 import { describe, expect, it } from 'vitest';
-import { coverage, diffArticle, matchScore, parseKbCommand, parseTags, rank, searchForm, validateArticle, type ArticleDraft, type MatchFigures } from '../../src/modules/kb/kb.rules.js';
+import { candidateLookups, coverage, diffArticle, matchScore, parseKbCommand, parseTags, rank, searchForm, validateArticle, type ArticleDraft, type MatchFigures } from '../../src/modules/kb/kb.rules.js';
 
 const draft: ArticleDraft = { title: '小票打印机卡纸', symptom: '打印小票时卡纸', cause: '纸卷装反', fix: '重新装纸', product: 'POS', faultCategory: 'printer', tags: ['paper jam'] };
 const none: MatchFigures = { titleWord: 0, textWord: 0, titleSimilarity: 0, inTitle: false, inText: false, titleCoverage: 0, textCoverage: 0 };
@@ -42,6 +42,28 @@ describe('kb rules', () => {
     expect(coverage(searchForm('打印机卡纸'), searchForm('小票打印机频繁卡纸'))).toBe(0.75);
     expect(coverage(searchForm('printers'), searchForm('receipt printer'))).toBe(1);
     expect(coverage(searchForm('vpn'), searchForm('wifi'))).toBe(0);
+  });
+
+  it('leaves English stopwords out of coverage unless the query has nothing else', () => {
+    // "for" is in both, and says nothing: only laptop of laptop, new, hire counts.
+    expect(coverage(searchForm('Request a new laptop for a new hire'), searchForm('laptop asks for the password again'))).toBe(0.25);
+    expect(coverage(searchForm('how to'), searchForm('how to reset it'))).toBe(1);
+  });
+
+  it('looks candidates up by all words, all but one, then each word alone in the title', () => {
+    const lookups = candidateLookups(searchForm('打印机卡纸'));
+    expect(lookups.slice(0, 2)).toEqual([
+      { on: 'title', words: ['打印', '印机', '机卡', '卡纸'], weight: 8 },
+      { on: 'text', words: ['打印', '印机', '机卡', '卡纸'], weight: 4 },
+    ]);
+    expect(lookups).toContainEqual({ on: 'title', words: ['打印', '印机', '卡纸'], weight: 3 });
+    expect(lookups).toContainEqual({ on: 'text', words: ['打印', '印机', '卡纸'], weight: 2 });
+    expect(lookups.filter((l) => l.words.length === 1).map((l) => l.words[0])).toEqual(['打印', '印机', '机卡', '卡纸']);
+    // Stopwords are not looked up; two-letter Latin words are not looked up alone.
+    const english = candidateLookups(searchForm('the VPN is down on my PC'));
+    expect(english[0]!.words).toEqual(['vpn', 'down', 'pc']);
+    expect(english.filter((l) => l.words.length === 1).map((l) => l.words[0])).toEqual(['vpn', 'down']);
+    expect(candidateLookups(searchForm('？！'))).toEqual([]);
   });
 
   it('records only the fields an edit changed, in form order', () => {

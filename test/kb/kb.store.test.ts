@@ -23,6 +23,12 @@ describe(`knowledge-base search (${storeName})`, () => {
   it('has pg_trgm working on Chinese characters in this database', async () => {
     const [row] = await rows<{ s: number }>(store.db, sql`select similarity('打印机卡纸', '打印机卡纸了')::float8 as s`);
     expect(Number(row!.s)).toBeGreaterThan(0.5);
+    // A Chinese pair of the search form is a word: its trigrams are the pair with a space before and after.
+    const [trgm] = await rows<{ t: string[] }>(store.db, sql`select show_trgm(' 打印 印机 ') as t`);
+    expect(trgm!.t).toHaveLength(6);
+    // The word arrays search looks words up in (TITLE_WORDS, TEXT_WORDS).
+    const [words] = await rows<{ w: string[] }>(store.db, sql`select string_to_array(btrim(' 打印 印机 vpn '), ' ') as w`);
+    expect(words!.w).toEqual(['打印', '印机', 'vpn']);
   });
 
   it.each([

@@ -15,7 +15,7 @@ export const labelled: LabelledSet = JSON.parse(readFileSync(new URL('../fixture
 
 export function kbDeps(db: Db, now = '2026-11-25T02:00:00Z'): KbDeps {
   const config = parseConfig('roles: { supervisors: [U0SAM] }\n', { publicUrl: 'http://localhost', tzDefault: undefined, localeDefault: undefined });
-  const notify = { published: async () => {}, shared: async () => {}, hinted: async () => {} };
+  const notify = { published: async () => {}, shared: async () => {}, changed: async () => {}, hinted: async () => {} };
   return Object.freeze({ db, clock: new ManualClock(now), config, logger: silentLogger, notify, queued: () => {} });
 }
 

@@ -29,9 +29,9 @@ export {
 export { computeHint, computePendingHints, hintAfterCommit, pendingHintHook, similarArticles } from './kb.hints.js';
 
 // Tables (for drizzle-kit and the reports' SQL).
-export { kbArticles, kbArticleVersions, kbTicketHints } from './kb.table.js';
+export { kbArticleMessages, kbArticles, kbArticleVersions, kbTicketHints } from './kb.table.js';
 
 // The Slack side.
 export { KB_ACTIONS, KB_VIEWS } from './slack/ids.js';
-export { slackKbNotifier } from './slack/notifier.js';
+export { kbPostedHook, slackKbNotifier } from './slack/notifier.js';
 export { registerKbListeners } from './slack/listeners.js';

@@ -109,6 +109,22 @@ export function formWords(form: string): string[] {
   return [...new Set(form.split(' ').filter(Boolean))];
 }
 
+/**
+ * English words that say nothing about a fault ("a laptop for a new hire" is not "the laptop asks
+ * for the password"): left out of the candidate lookups and of `coverage`, unless a query has
+ * nothing else.
+ */
+const STOPWORDS = new Set(
+  'a an the of for to in on at by with and or is are was were be been it its this that these those my our your their from as not no does do did doesn don can cannot could again after before when while after still keeps keep any some very too also there here how what why who which i we you he she they me us them'.split(' '),
+);
+
+/** The words of a search form that carry meaning (stopwords out, unless that leaves none). */
+export function keyWords(form: string): string[] {
+  const words = formWords(form);
+  const kept = words.filter((w) => !STOPWORDS.has(w));
+  return kept.length > 0 ? kept : words;
+}
+
 /** Two words match when equal, or when both have 4+ letters and one starts with the other (print, printer). */
 function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
@@ -117,7 +133,7 @@ function sameWord(a: string, b: string): boolean {
 
 /** The share of the query's words (search form) found anywhere in the target's search form, 0–1. */
 export function coverage(queryForm: string, targetForm: string): number {
-  const wanted = formWords(queryForm);
+  const wanted = keyWords(queryForm);
   if (wanted.length === 0) return 0;
   const have = formWords(targetForm);
   const exact = new Set(have);
@@ -125,12 +141,39 @@ export function coverage(queryForm: string, targetForm: string): number {
   return found.length / wanted.length;
 }
 
-/** LIKE patterns, one per query word, that find the word in a search form (the title's, for candidates). */
-export function wordPatterns(form: string, max = 12): string[] {
-  return formWords(form)
-    .filter((w) => [...w].length >= 2 && !(/^[a-z0-9]+$/.test(w) && w.length < 3))
-    .slice(0, max)
-    .map((w) => (/^[a-z]{4,}$/.test(w) ? `${phrasePattern(` ${w}`).slice(0, -1)}%` : phrasePattern(` ${w} `)));
+/** A word worth looking up on its own: two Chinese characters, or three letters or digits. */
+const lookupWord = (w: string) => [...w].length >= 2 && !(/^[a-z0-9]+$/.test(w) && w.length < 3);
+
+/** One index lookup of search: live articles whose title (and tags) or whole text has all `words`. */
+export interface CandidateLookup {
+  on: 'title' | 'text';
+  words: string[];
+  /** What a hit adds to the article's candidate weight. */
+  weight: number;
+}
+
+/**
+ * How search finds its candidates: exact word lookups in the word indexes (kb.table.ts), each one
+ * cheap however common its words (an article's words are an array in a GIN index; each lookup
+ * takes the newest matches only). Every word in the title and tags weighs most, then every word
+ * anywhere, then all words but one anywhere (a word the article lacks or spells otherwise), then
+ * each word alone in the title. The weights only pick the candidates; `rank` orders them.
+ */
+export function candidateLookups(form: string, maxWords = 12): CandidateLookup[] {
+  const words = keyWords(form).slice(0, maxWords);
+  if (words.length === 0) return [];
+  const out: CandidateLookup[] = [
+    { on: 'title', words, weight: 8 },
+    { on: 'text', words, weight: 4 },
+  ];
+  if (words.length >= 3) {
+    for (const w of words.slice(0, 6)) {
+      const others = words.filter((x) => x !== w);
+      out.push({ on: 'title', words: others, weight: 3 }, { on: 'text', words: others, weight: 2 });
+    }
+  }
+  if (words.length >= 2) for (const w of words.filter(lookupWord).slice(0, 8)) out.push({ on: 'title', words: [w], weight: 1 });
+  return out;
 }
 
 /** A LIKE pattern for a search form as a phrase (escaped), e.g. "% 打印 印机 %". */

@@ -28,8 +28,10 @@ import type { Article, ArticleVersion, FaultRow, SimilarTicket } from './kb.stor
 export interface KbNotifier {
   /** An article was published from a ticket: say so in the ticket's thread. */
   published(tx: Db, article: Article, ticket: Pick<TicketWithCustomer, 'id' | 'key' | 'slackChannel'>): Promise<void>;
-  /** Someone shared an article in a channel. */
-  shared(tx: Db, article: Article, channel: string, actor: string, dedupeKey: string): Promise<void>;
+  /** Someone shared an article in a channel: post it there under `messageKey` (once per key). */
+  shared(tx: Db, article: Article, channel: string, actor: string, messageKey: string): Promise<void>;
+  /** An article was edited or retired: bring the messages it was shared as up to date. */
+  changed(tx: Db, article: Article, messageKeys: string[]): Promise<void>;
   /** Similar articles and past tickets for a new ticket, in its thread. */
   hinted(tx: Db, ticket: Pick<TicketWithCustomer, 'id' | 'key' | 'slackChannel'>, articles: Article[], past: SimilarTicket[]): Promise<void>;
 }
@@ -144,7 +146,8 @@ export async function articleToManage(deps: KbDeps, id: number, actor: string, a
 
 /**
  * Saves an edit as a new version recording what changed. `version` is the one the form showed: a
- * form older than the article is refused (someone else saved meanwhile). Nothing changed → nothing written.
+ * form older than the article is refused (someone else saved meanwhile). Nothing changed → nothing
+ * written. The messages the article was shared as are updated to the new version.
  */
 export async function editArticle(deps: KbDeps, id: number, input: ArticleDraft, actor: string, version: number): Promise<{ article: Article; changed: boolean }> {
   const draft = normalized(input);
@@ -152,39 +155,56 @@ export async function editArticle(deps: KbDeps, id: number, input: ArticleDraft,
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   await articleToManage(deps, id, actor, 'edit');
   const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
+  const result = await deps.db.transaction(async (tx) => {
     const before = await store.lockArticle(tx, id);
     if (!before) throw new DomainError('not_found', 'kb.not_found', { key: String(id) });
     if (before.retiredAt) throw new DomainError('conflict', 'kb.retired', { key: before.key });
     if (before.version !== version) throw new DomainError('conflict', 'kb.stale', { key: before.key });
     const changes = diffArticle(before, draft);
-    if (changes.length === 0) return { article: before, changed: false };
+    if (changes.length === 0) return { article: before, changed: false, shared: 0 };
     const article = await store.updateArticle(tx, id, { ...draft, ...searchColumns(draft), updatedAt: now });
     await store.insertVersion(tx, { articleId: id, version: article.version, kind: 'edited', actor, at: now, changes });
-    return { article, changed: true };
+    const shared = await store.sharedMessageKeys(tx, id);
+    if (shared.length > 0) await deps.notify.changed(tx, article, shared);
+    return { article, changed: true, shared: shared.length };
   });
+  if (result.shared > 0) deps.queued();
+  return { article: result.article, changed: result.changed };
 }
 
-/** Retires an article: it leaves search and hints, its history stays. */
+/** Retires an article: it leaves search and hints, its history stays, its shared messages say so. */
 export async function retireArticle(deps: KbDeps, id: number, actor: string): Promise<Article> {
   await articleToManage(deps, id, actor, 'retire');
   const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
+  const result = await deps.db.transaction(async (tx) => {
     const before = await store.lockArticle(tx, id);
     if (!before) throw new DomainError('not_found', 'kb.not_found', { key: String(id) });
     if (before.retiredAt) throw new DomainError('conflict', 'kb.retired', { key: before.key });
     const article = await store.updateArticle(tx, id, { retiredAt: now, retiredBy: actor, updatedAt: now });
     await store.insertVersion(tx, { articleId: id, version: article.version, kind: 'retired', actor, at: now, changes: [] });
-    return article;
+    const shared = await store.sharedMessageKeys(tx, id);
+    if (shared.length > 0) await deps.notify.changed(tx, article, shared);
+    return { article, shared: shared.length };
   });
+  if (result.shared > 0) deps.queued();
+  return result.article;
 }
 
-/** Posts an article in a channel (once per article version, channel and person, however often clicked). */
+/**
+ * Posts an article in a channel (once per article version, channel and person, however often
+ * clicked) and records the message, so later edits and a retirement update it. The article row is
+ * locked meanwhile: an edit either comes first (the post shows it) or sees this message.
+ */
 export async function shareArticle(deps: KbDeps, id: number, channel: string, actor: string): Promise<Article> {
-  const article = await store.getArticle(deps.db, id);
-  if (!article) throw new DomainError('not_found', 'kb.not_found', { key: String(id) });
-  if (article.retiredAt) throw new DomainError('conflict', 'kb.retired', { key: article.key });
-  await deps.db.transaction((tx) => deps.notify.shared(tx, article, channel, actor, `kb-share:${article.id}:${article.version}:${channel}:${actor}`));
+  const article = await deps.db.transaction(async (tx) => {
+    const current = await store.lockArticle(tx, id);
+    if (!current) throw new DomainError('not_found', 'kb.not_found', { key: String(id) });
+    if (current.retiredAt) throw new DomainError('conflict', 'kb.retired', { key: current.key });
+    const messageKey = `kb-share:${current.id}:${current.version}:${channel}:${actor}`;
+    await store.recordSharedMessage(tx, current.id, messageKey, channel, deps.clock.now());
+    await deps.notify.shared(tx, current, channel, actor, messageKey);
+    return current;
+  });
   deps.queued();
   return article;
 }

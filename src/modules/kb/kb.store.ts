@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { rows, type Db } from '../../platform/db.js';
 import { tickets } from '../tickets/index.js';
-import { coverage, phrasePattern, wordPatterns, type MatchFigures } from './kb.rules.js';
-import { kbArticles, kbArticleVersions, kbTicketHints } from './kb.table.js';
+import { candidateLookups, coverage, phrasePattern, type MatchFigures } from './kb.rules.js';
+import { outbox } from '../../outbox/outbox.table.js';
+import { kbArticleMessages, kbArticles, kbArticleVersions, kbTicketHints } from './kb.table.js';
 
 export type Article = typeof kbArticles.$inferSelect;
 export type NewArticleRow = typeof kbArticles.$inferInsert;
@@ -65,23 +66,61 @@ export async function listVersions(db: Db, articleId: number): Promise<ArticleVe
 }
 
 /**
- * Live articles that match the query (its search form), with the figures the ranking needs. Two
- * steps, so the cost follows the best matches and not the table: first the trigram index finds
- * articles that have the query as a phrase anywhere, or its words in their title and tags (each
- * word's list bounded, a very common word adds little), and keeps the `limit` with the most hits;
- * then pg_trgm's word similarity and similarity are computed for those few.
+ * The word arrays that search looks words up in: an article's search form split on spaces (each
+ * Chinese pair, each Latin word). The GIN indexes of kb.table.ts are on exactly these expressions.
+ */
+export const TITLE_WORDS = sql.raw(`string_to_array(btrim(title_search), ' ')`);
+export const TEXT_WORDS = sql.raw(`string_to_array(btrim(search_text), ' ')`);
+
+/**
+ * Live articles that match the query (its search form), with the figures the ranking needs. One
+ * statement in two steps, so the cost follows the best matches and not the table: exact word
+ * lookups (`candidateLookups`) in the word indexes, each reading its words' index entries and at
+ * most `limit` rows, pick the `limit` articles with the most weight (a lookup of rare words weighs
+ * more than one of common words); then pg_trgm's word similarity and similarity, and the phrase
+ * matches, are computed for those few only.
  */
 export async function searchCandidates(db: Db, form: string, opts: { limit: number }): Promise<(Article & { figures: MatchFigures })[]> {
+  if (!form.trim() || candidateLookups(form).length === 0) return [];
+  return db.transaction(async (tx) => {
+    // Bitmap scans only: each lookup reads its words' index entries and then at most a few dozen
+    // rows. Left to itself the planner may walk the table newest first hoping the words are
+    // common together, which costs a full walk when they are common apart (POS · 黑屏).
+    await tx.execute(sql`select set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
+    const found = await searchQuery(tx, form, opts.limit);
+    // Back to the defaults for what else runs in an enclosing transaction (a hint's).
+    await tx.execute(sql`select set_config('enable_indexscan', 'on', true), set_config('enable_seqscan', 'on', true)`);
+    return found.map(({ article, ...f }) => ({
+      ...article,
+      figures: {
+        titleWord: Number(f.titleWord),
+        textWord: Number(f.textWord),
+        titleSimilarity: Number(f.titleSimilarity),
+        inTitle: !!f.inTitle,
+        inText: !!f.inText,
+        titleCoverage: coverage(form, article.titleSearch),
+        textCoverage: coverage(form, article.searchText),
+      },
+    }));
+  });
+}
+
+/** The statement of `searchCandidates` (exported for the benchmark's EXPLAIN). */
+export function searchQuery(db: Db, form: string, limit: number) {
   const q = form.trim();
-  if (!q) return [];
   const phrase = phrasePattern(form);
-  const parts = [
-    sql`(select id, 3 as w from ${kbArticles} where retired_at is null and search_text like ${phrase} limit 200)`,
-    ...wordPatterns(form).map((p) => sql`(select id, 1 as w from ${kbArticles} where retired_at is null and title_search like ${p} limit 400)`),
-  ];
-  const best = await rows<{ id: number }>(db, sql`select id from (${sql.join(parts, sql` union all `)}) hits group by id order by sum(w) desc, id desc limit ${opts.limit}`);
-  if (best.length === 0) return [];
-  const found = await db
+  const perLookup = limit;
+  const lookups = candidateLookups(form).map(({ on, words, weight }) => {
+    const list = sql.join(
+      words.map((w) => sql`${w}`),
+      sql`, `,
+    );
+    // A lookup that fills its quota is of common words; one with few hits, of rare ones: weigh up to double.
+    const hits = sql`(select id from ${kbArticles} where retired_at is null and ${on === 'title' ? TITLE_WORDS : TEXT_WORDS} @> array[${list}]::text[] limit ${perLookup})`;
+    return sql`(select id, ${sql.raw(String(weight))} * (2 - count(*) over () / ${sql.raw(String(perLookup))}.0) as w from ${hits} h)`;
+  });
+  const best = sql`(select id from (${sql.join(lookups, sql` union all `)}) hits group by id order by sum(w) desc, id desc limit ${limit})`;
+  return db
     .select({
       article: kbArticles,
       titleWord: sql<number>`word_similarity(${q}, ${kbArticles.titleSearch})::float8`,
@@ -91,19 +130,38 @@ export async function searchCandidates(db: Db, form: string, opts: { limit: numb
       inText: sql<boolean>`${kbArticles.searchText} like ${phrase}`,
     })
     .from(kbArticles)
-    .where(inArray(kbArticles.id, best.map((r) => Number(r.id))));
-  return found.map(({ article, ...f }) => ({
-    ...article,
-    figures: {
-      titleWord: Number(f.titleWord),
-      textWord: Number(f.textWord),
-      titleSimilarity: Number(f.titleSimilarity),
-      inTitle: !!f.inTitle,
-      inText: !!f.inText,
-      titleCoverage: coverage(form, article.titleSearch),
-      textCoverage: coverage(form, article.searchText),
-    },
-  }));
+    .where(sql`${kbArticles.id} in ${best}`);
+}
+
+// ── where articles were shared ────────────────────────────────────────────────────────────────
+
+/** Records a shared message of an article (its outbox post's key); a repeated share records nothing. */
+export async function recordSharedMessage(tx: Db, articleId: number, messageKey: string, channel: string, at: Date): Promise<void> {
+  await tx.insert(kbArticleMessages).values({ articleId, messageKey, channel, createdAt: at }).onConflictDoNothing();
+}
+
+/**
+ * The keys of an article's shared messages to bring up to date: the newest `limit`, leaving out
+ * posts Slack refused for good (an update of those would wait for ever).
+ */
+export async function sharedMessageKeys(db: Db, articleId: number, limit = 50): Promise<string[]> {
+  const list = await db
+    .select({ key: kbArticleMessages.messageKey })
+    .from(kbArticleMessages)
+    .where(
+      and(
+        eq(kbArticleMessages.articleId, articleId),
+        sql`not exists (select 1 from ${outbox} o where o.kind = 'post' and o.message_key = ${kbArticleMessages.messageKey} and o.status = 'failed')`,
+      ),
+    )
+    .orderBy(desc(kbArticleMessages.createdAt), desc(kbArticleMessages.messageKey))
+    .limit(limit);
+  return list.map((r) => r.key);
+}
+
+/** Keeps where a shared message landed (the outbox's posted hook). */
+export async function setSharedMessageTs(tx: Db, messageKey: string, channel: string, ts: string): Promise<void> {
+  await tx.update(kbArticleMessages).set({ channel, slackTs: ts }).where(eq(kbArticleMessages.messageKey, messageKey));
 }
 
 export interface SimilarTicket {
