@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { prepared } from '../../platform/prepared.js';
 import { customers } from '../customers/index.js';
@@ -14,6 +14,11 @@ export type RemoteStep = typeof remoteSteps.$inferSelect;
 export type TicketWithCustomer = Ticket & { customerName: string };
 
 const CLOSED = ['closed', 'cancelled'] as const;
+/**
+ * Open: not resolved, closed or cancelled (SPEC §3.9). Written as the partial indexes' predicate
+ * (not closed or cancelled) and not resolved, so the planner still matches those indexes.
+ */
+const isOpenRow = () => and(notInArray(tickets.state, [...CLOSED]), ne(tickets.state, 'resolved'));
 
 const withCustomer = (db: Db) =>
   db
@@ -82,7 +87,7 @@ export async function listTicketEvents(db: Db, ticketId: number): Promise<Ticket
 export async function listOpenInChannel(db: Db, channel: string, limit: number): Promise<TicketWithCustomer[]> {
   const query = prepared(db, 'open_in_channel', (d) =>
     withCustomer(d)
-      .where(and(eq(tickets.slackChannel, sql.placeholder('channel')), notInArray(tickets.state, [...CLOSED])))
+      .where(and(eq(tickets.slackChannel, sql.placeholder('channel')), isOpenRow()))
       .orderBy(asc(tickets.priority), asc(tickets.resolutionDueAt))
       .limit(sql.placeholder('limit'))
       .prepare('open_in_channel'),
@@ -94,7 +99,7 @@ export async function listOpenInChannel(db: Db, channel: string, limit: number):
 export async function listOpenAssignedTo(db: Db, userId: string, limit: number): Promise<TicketWithCustomer[]> {
   const query = prepared(db, 'open_assigned_to', (d) =>
     withCustomer(d)
-      .where(and(eq(tickets.assignee, sql.placeholder('userId')), notInArray(tickets.state, [...CLOSED])))
+      .where(and(eq(tickets.assignee, sql.placeholder('userId')), isOpenRow()))
       .orderBy(asc(tickets.priority), asc(tickets.resolutionDueAt))
       .limit(sql.placeholder('limit'))
       .prepare('open_assigned_to'),
