@@ -10,6 +10,7 @@ import { FAULT_CSV_HEADER, faultCsvRows } from '../modules/kb/index.js';
 import { CsvWriter, toDate } from './csv.js';
 import { AUDIT_CSV_HEADER, auditQuery, auditRecord, type AuditRow } from './export.audit.js';
 import { ExportFlagError, monthsOf, parseExportWindow, sqlBounds, type ExportWindow } from './export-window.js';
+import { DEMO_TEAM } from './seed-demo.js';
 
 export { ExportFlagError, parseExportWindow } from './export-window.js';
 
@@ -25,9 +26,16 @@ export interface ExportOptions {
   now?: Date;
   /** Rows fetched from the cursor at a time (default 500). */
   pageSize?: number;
-  /** A Slack user's name where it is known, for the audit's actor_name column. */
+  /** A Slack user's name where it is known, for the audit's actor_name column (default: `knownName`). */
   names?: (userId: string) => string | undefined;
 }
+
+const KNOWN_NAMES = new Map(DEMO_TEAM.map((p) => [p.id, `${p.name.en} ${p.name['zh-CN']}`]));
+/**
+ * The names opsdesk knows: the demo's made-up team. A real workspace's people are named by Slack,
+ * which opsdesk does not ask (no users:read scope), so their actor_name stays empty.
+ */
+export const knownName = (userId: string): string | undefined => KNOWN_NAMES.get(userId);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each exporter reads the columns of its own query
 type Row = any;
@@ -65,7 +73,7 @@ export const EXPORTS: Record<string, Exporter> = {
   audit: {
     header: AUDIT_CSV_HEADER,
     query: (r, opts) => auditQuery(r, opts.timezone),
-    record: (a: AuditRow, opts) => auditRecord(a, opts.names),
+    record: (a: AuditRow, opts) => auditRecord(a, opts.names ?? knownName),
   },
   changes: {
     // Change requests whose window starts in the range (as the monthly review counts them), with the

@@ -212,6 +212,15 @@ describe(`export audit and the other exports (${storeName})`, () => {
     expect([total, pages]).toEqual([10, [3, 3, 3, 1]]);
   });
 
+  it('names the people it knows (the demo team) in actor_name, and leaves the others empty', async () => {
+    await store.db.insert(auditLog).values([
+      { at: sh('2026-12-01T10:00'), actor: 'U0DEMOENG1', action: 'customer.phone.read', subject: `ticket:${ids.ticket}`, outcome: 'ok' },
+      { at: sh('2026-12-01T10:01'), actor: 'U0SOMEONE', action: 'customer.phone.read', subject: `ticket:${ids.ticket}`, outcome: 'ok' },
+    ]);
+    const { rows } = await run(store, 'audit', { month: '2026-12' });
+    expect(rows.map((r) => [r[3], r[4]])).toEqual([['U0DEMOENG1', 'Li Wei 李伟'], ['U0SOMEONE', '']]);
+  });
+
   it('refuses bad flags with a sentence naming the flag and its form, and writes nothing', async () => {
     const cases: [string, Partial<ExportOptions>, RegExp][] = [
       ['audit', { month: '2026-13' }, /^--month expects YYYY-MM, a month such as 2026-11; got "2026-13"/],
