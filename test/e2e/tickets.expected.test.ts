@@ -91,6 +91,10 @@ describe(`the customer's expected time (${storeName})`, () => {
     expect(t.expectedAt).toEqual(t.resolutionDueAt);
     const [row] = await h.store.db.select().from(tickets).where(eq(tickets.id, t.id));
     expect(row!.expectedAt).toEqual(row!.resolutionDueAt);
+    // The alerts module opens its tickets with origin `alert` and no expected time: the SLA's too.
+    const alert = await openTicket(h.opsdesk.services.tickets, { newCustomerName: 'Internal IT', category: 'network', priority: 'P1', title: 'from an alert' }, 'opsdesk', { origin: { kind: 'alert' } });
+    expect(alert.expectedAt).toEqual(alert.resolutionDueAt);
+    expect(alert.expectedAt.getTime() - alert.createdAt.getTime()).toBe(4 * HOUR);
   });
 
   it('refuses, in the service too, a ticket a person opens without the expected time, and writes nothing', async () => {
