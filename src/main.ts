@@ -1,4 +1,6 @@
 // `npm start`: read the environment and opsdesk.yml, open the store, migrate, serve Slack.
+import { DateTime } from 'luxon';
+import { presetWarnings } from './config/calendar-presets.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { EnvError, loadEnv, requireSlackCredentials } from './config/env.js';
 import { startOpsdesk } from './app.js';
@@ -48,6 +50,8 @@ async function main(): Promise<void> {
     slack: { botToken: slack.botToken, signingSecret: slack.signingSecret, appToken: slack.appToken, apiUrl: env.slackApiUrl },
   });
   logger.info({ port: opsdesk.port, store: store.kind, config: config.source, mode: slack.appToken ? 'socket' : 'http' }, 'opsdesk is running');
+  // A calendar preset without this year's (or, in December, next year's) official schedule: say how to get it.
+  for (const warning of presetWarnings(config.calendars, DateTime.now().setZone(config.timezone).toISODate()!)) logger.warn(warning);
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

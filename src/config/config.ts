@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { withPreset } from './calendar-presets.js';
 import type { Env } from './env.js';
 import { opsdeskSchema, type OpsdeskFile } from './opsdesk.schema.js';
 
@@ -126,6 +127,9 @@ export function parseConfig(
     if (p.category !== undefined && !file.tickets.categories.includes(p.category)) {
       throw new ConfigError(`${where(['patrols', i, 'category'])}: unknown category "${p.category}" (expected one of tickets.categories)`);
     }
+    if (p.calendar !== undefined && p.calendar !== '24x7' && !(p.calendar in file.calendars)) {
+      throw new ConfigError(`${where(['patrols', i, 'calendar'])}: unknown calendar "${p.calendar}" (expected 24x7 or one of calendars)`);
+    }
   });
   if (file.reports.calendar !== undefined && !(file.reports.calendar in file.calendars)) {
     throw new ConfigError(`${where(['reports', 'calendar'])}: unknown calendar "${file.reports.calendar}" (expected one of calendars)`);
@@ -144,7 +148,7 @@ export function parseConfig(
     publicUrl: env.publicUrl,
     channels: file.channels,
     roles: file.roles,
-    calendars: file.calendars,
+    calendars: Object.fromEntries(Object.entries(file.calendars).map(([name, def]) => [name, withPreset(def)])),
     sla: { default: slaDefault, customers },
     tickets: file.tickets,
     oncall: file.oncall,

@@ -1,5 +1,6 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { CALENDAR_PRESETS } from './calendar-presets.js';
 import { parseClock, parseDurationMinutes } from './durations.js';
 import { parseHours } from './durations.js';
 
@@ -46,6 +47,11 @@ const calendar = z.strictObject({
   /** Make-up working days (调休) on a weekday that is otherwise off. */
   workdays: z.array(isoDate).default([]),
   timezone: zone.optional(),
+  /**
+   * Public holidays and make-up working days from a maintained package, under `holidays` and
+   * `workdays` (which win): `cn` = mainland China's official schedule (src/config/calendar-presets.ts).
+   */
+  preset: z.enum(CALENDAR_PRESETS, { error: () => `a calendar preset: ${CALENDAR_PRESETS.join(', ')}` }).optional(),
 });
 
 /** Handover times of a rotation: strictly increasing within the day ("09:00", "21:00"). */
@@ -173,6 +179,8 @@ export const opsdeskSchema = z.strictObject({
         customer: z.string().min(1).max(100).default('Internal IT'),
         priority: priority.default('P3'),
         escalate_after: duration.default(60),
+        /** Post only on this calendar's working days (make-up days included; let `schedule` fire every day). */
+        calendar: z.string().optional(),
       }),
     )
     .superRefine((items, ctx) => {

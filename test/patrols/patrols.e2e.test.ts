@@ -21,8 +21,8 @@ describe(`patrols end to end (${storeName})`, () => {
   });
 
   it('posts the run at its slot with the date, deadline, every item and Claim — once, however often the job runs', async () => {
-    expect(await job(h, 'patrol', MORNING, { name: 'morning' })).toEqual({ posted: 1, already: 0 });
-    expect(await job(h, 'patrol', '2026-11-25T00:30:20Z', { name: 'morning' })).toEqual({ posted: 0, already: 1 });
+    expect(await job(h, 'patrol', MORNING, { name: 'morning' })).toEqual({ posted: 1, already: 0, skipped: 0 });
+    expect(await job(h, 'patrol', '2026-11-25T00:30:20Z', { name: 'morning' })).toEqual({ posted: 0, already: 1, skipped: 0 });
     const posts = patrolPosts(h);
     expect(posts).toHaveLength(1);
     const text = blocksText(posts[0]!);
@@ -46,9 +46,9 @@ describe(`patrols end to end (${storeName})`, () => {
   });
 
   it('without --name posts only the checklists whose schedule fires at that minute', async () => {
-    expect(await job(h, 'patrol', '2026-11-25T05:00:00Z')).toEqual({ posted: 0, already: 0 }); // 13:00: nothing is due
-    expect(await job(h, 'patrol', '2026-11-25T12:00:00Z')).toEqual({ posted: 1, already: 0 }); // 20:00 on a Wednesday: evening
-    expect(await job(h, 'patrol', MORNING)).toEqual({ posted: 0, already: 1 });
+    expect(await job(h, 'patrol', '2026-11-25T05:00:00Z')).toEqual({ posted: 0, already: 0, skipped: 0 }); // 13:00: nothing is due
+    expect(await job(h, 'patrol', '2026-11-25T12:00:00Z')).toEqual({ posted: 1, already: 0, skipped: 0 }); // 20:00 on a Wednesday: evening
+    expect(await job(h, 'patrol', MORNING)).toEqual({ posted: 0, already: 1, skipped: 0 });
     const failed = await runJob(h.opsdesk.services, 'patrol', new Date(MORNING), 'manual', { name: 'noon' });
     expect(failed).toMatchObject({ outcome: 'failed' });
     expect((failed as { error: string }).error).toBe('There is no patrol checklist "noon". Checklists: morning, evening. Use one of these names, or add the checklist under `patrols` in opsdesk.yml.');

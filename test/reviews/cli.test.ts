@@ -52,9 +52,9 @@ describe(`patrol and review from the command line (${storeName})`, () => {
   it('posts a patrol run for --at once, however often it is run', async () => {
     const first = await runCli(['job', 'patrol', '--name', 'morning', '--at', '2026-11-25T08:30:00+08:00'], env);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('{"posted":1,"already":0}');
+    expect(first.stdout).toContain('{"posted":1,"already":0,"skipped":0}');
     const again = await runCli(['job', 'patrol', '--name', 'morning', '--at', '2026-11-25T08:30:00+08:00'], env);
-    expect(again.stdout).toContain('{"posted":0,"already":1}');
+    expect(again.stdout).toContain('{"posted":0,"already":1,"skipped":0}');
     expect(slack.posted().filter((c) => c.args.channel === PATROL && !c.args.thread_ts)).toHaveLength(1);
   });
 

@@ -21,6 +21,8 @@ export interface Checklist {
   priority: 'P1' | 'P2' | 'P3' | 'P4';
   /** Minutes after the deadline at which the supervisors hear of an unsubmitted run. */
   escalate_after: number;
+  /** Runs only on this calendar's working days (make-up days included); absent: whenever `schedule` fires. */
+  calendar?: string;
 }
 
 export const PATROL_LIMITS = { itemNote: 500, runNote: 1000 } as const;

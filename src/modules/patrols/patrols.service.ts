@@ -9,6 +9,7 @@ import { DomainError, ValidationError } from '../../platform/errors.js';
 import type { Translate } from '../../platform/i18n.js';
 import { rolesOf } from '../../platform/roles.js';
 import { truncate } from '../../slack/mrkdwn.js';
+import { ALWAYS, isWorkingDayAt } from '../sla/index.js';
 import { openTicket, SYSTEM_ACTOR, TICKET_LIMITS, type TicketDeps } from '../tickets/index.js';
 import { DateTime } from 'luxon';
 import * as rules from './patrols.rules.js';
@@ -82,8 +83,10 @@ export async function startRun(deps: PatrolDeps, checklist: Checklist, at: Date)
 /**
  * The `patrol` job: the named checklist's run for the slot, or — without a name — the run of every
  * checklist whose schedule fires at that minute (for external schedulers calling it every minute).
+ * A checklist with a `calendar` is skipped on that calendar's days off (holidays, weekends), and
+ * runs on its make-up working days (调休).
  */
-export async function runPatrolJob(deps: PatrolDeps, at: Date, name?: string): Promise<{ posted: number; already: number }> {
+export async function runPatrolJob(deps: PatrolDeps, at: Date, name?: string): Promise<{ posted: number; already: number; skipped: number }> {
   const { config } = deps;
   let due: Checklist[];
   if (name) {
@@ -93,8 +96,12 @@ export async function runPatrolJob(deps: PatrolDeps, at: Date, name?: string): P
   } else {
     due = config.patrols.filter((p) => rules.cronFiresAt(p.schedule, at, config.timezone));
   }
-  const counts = { posted: 0, already: 0 };
+  const counts = { posted: 0, already: 0, skipped: 0 };
   for (const checklist of due) {
+    if (checklist.calendar && !isWorkingDayAt(deps.tickets.calendars.get(checklist.calendar) ?? ALWAYS, at)) {
+      counts.skipped++;
+      continue;
+    }
     const { created } = await startRun(deps, checklist, at);
     counts[created ? 'posted' : 'already']++;
   }

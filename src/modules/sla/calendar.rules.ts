@@ -71,6 +71,12 @@ export function workingMinutesBetween(cal: Calendar, from: Date, to: Date): numb
   return total / MINUTE;
 }
 
+/** True when the local day of `at` (in the calendar's zone) is a working day; every day is on 24×7. */
+export function isWorkingDayAt(cal: Calendar, at: Date): boolean {
+  if (cal.kind === '24x7') return true;
+  return isWorkingDay(cal, DateTime.fromJSDate(at, { zone: cal.zone }));
+}
+
 /** True when `at` falls in working time. */
 export function isWorkingTime(cal: Calendar, at: Date): boolean {
   if (cal.kind === '24x7') return true;
