@@ -111,9 +111,6 @@ export const EXPORTS: Record<string, Exporter> = {
   },
 };
 
-/** Every export takes --month and --from/--to (kept for callers of the time when only some did). */
-export const RANGED_EXPORTS = Object.keys(EXPORTS);
-
 /** Checks an export's name and flags (ExportFlagError naming the flag and the form it expects); returns its window. */
 export function checkExport(name: string, opts: Pick<ExportOptions, 'month' | 'from' | 'to' | 'timezone' | 'now'>): { exporter: Exporter; window: ExportWindow } {
   const exporter = EXPORTS[name];
