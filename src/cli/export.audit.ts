@@ -68,7 +68,8 @@ export function auditQuery(range: { from: string; to: string }, zone: string): S
         'oncall.page.' || (pe.entry ->> 'outcome'), 'ok', null, pe.entry ->> 'user', null
       from oncall_pages p join tickets t on t.id = p.ticket_id cross join lateral jsonb_array_elements(p.trail) with ordinality as pe(entry, n)
     union all
-    select rx.at, 10, r.id::bigint * 8 + rx.n, 'patrol_run', ${runId}, rx.actor, 'patrol.' || rx.kind, 'ok', null, rx.to_state, rx.note
+    -- (Items before their run's steps: a submission records its items at the same instant.)
+    select rx.at, 11, r.id::bigint * 8 + rx.n, 'patrol_run', ${runId}, rx.actor, 'patrol.' || rx.kind, 'ok', null, rx.to_state, rx.note
       from patrol_runs r cross join lateral (values
         (r.created_at, 'posted', 'opsdesk', 'open', null, 0),
         (r.claimed_at, 'claimed', r.claimed_by, 'claimed', null, 1),
@@ -78,7 +79,7 @@ export function auditQuery(range: { from: string; to: string }, zone: string): S
       ) as rx(at, kind, actor, to_state, note, n)
       where rx.at is not null
     union all
-    select i.recorded_at, 11, i.id::bigint, 'patrol_run', ${runId}, coalesce(i.recorded_by, r.submitted_by, 'opsdesk'), 'patrol.item', 'ok', null, i.status,
+    select i.recorded_at, 10, i.id::bigint, 'patrol_run', ${runId}, coalesce(i.recorded_by, r.submitted_by, 'opsdesk'), 'patrol.item', 'ok', null, i.status,
         i.label || coalesce(': ' || nullif(i.note, ''), '') || coalesce(' → ' || it.key, '')
       from patrol_items i join patrol_runs r on r.id = i.run_id left join tickets it on it.id = i.ticket_id
       where i.recorded_at is not null

@@ -94,7 +94,7 @@ describe(`export audit and the other exports (${storeName})`, () => {
       .values({ checklist: 'morning', slotAt: sh('2026-11-03T08:30'), runDate: '2026-11-03', deadlineAt: sh('2026-11-03T11:00'), escalateAt: sh('2026-11-03T11:30'), channel: 'C0PATROL', state: 'submitted', claimedBy: 'U0BOB', claimedAt: sh('2026-11-03T09:18'), submittedBy: 'U0BOB', submittedAt: sh('2026-11-03T09:20'), createdAt: sh('2026-11-03T09:17') })
       .returning();
     // Inserted newest first, so a row's id says nothing about its time.
-    await db.insert(patrolItems).values({ runId: run!.id, position: 0, label: '防火墙告警', status: 'abnormal', note: 'CPU 95%', ticketId: t1!.id, recordedBy: 'U0BOB', recordedAt: sh('2026-11-03T09:19') });
+    await db.insert(patrolItems).values({ runId: run!.id, position: 0, label: '防火墙告警', status: 'abnormal', note: 'CPU 95%', ticketId: t1!.id, recordedBy: 'U0BOB', recordedAt: sh('2026-11-03T09:20') }); // recorded with the submission
     await db.insert(auditLog).values([
       { at: sh('2026-11-03T09:24'), actor: 'U0EVE', action: 'daily.problems', subject: 'daily:2026-11-03:U0BOB', outcome: 'refused' },
       { at: sh('2026-11-03T09:23'), actor: 'U0EVE', action: 'review.post', subject: 'review:2026-10', outcome: 'refused' },
@@ -153,7 +153,7 @@ describe(`export audit and the other exports (${storeName})`, () => {
       '2026-11-03T09:16:00.000+08:00 | oncall_shift | primary 2026-11-04 09:00 | U0CAROL | oncall.cover.accept | ok',
       '2026-11-03T09:17:00.000+08:00 | patrol_run | morning 2026-11-03 08:30 | opsdesk | patrol.posted | ok',
       '2026-11-03T09:18:00.000+08:00 | patrol_run | morning 2026-11-03 08:30 | U0BOB | patrol.claimed | ok',
-      '2026-11-03T09:19:00.000+08:00 | patrol_run | morning 2026-11-03 08:30 | U0BOB | patrol.item | ok',
+      '2026-11-03T09:20:00.000+08:00 | patrol_run | morning 2026-11-03 08:30 | U0BOB | patrol.item | ok', // the items, then the submission
       '2026-11-03T09:20:00.000+08:00 | patrol_run | morning 2026-11-03 08:30 | U0BOB | patrol.submitted | ok',
       '2026-11-03T09:21:00.000+08:00 | patrol_run | morning 2026-11-03 08:30 | U0EVE | patrol.claim | refused',
       '2026-11-03T09:22:00.000+08:00 | kb_article | KB-1 | U0EVE | kb.edit | refused',
