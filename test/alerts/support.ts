@@ -68,7 +68,7 @@ export const count = async (h: Harness, table: 'tickets' | 'alert_episodes' | 'a
   (await rows<{ n: number }>(h.store.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;
 
 /** Everything the alerts tests write: counts of every table they touch. */
-export async function written(h: Harness): Promise<Record<string, number>> {
+export async function written(h: Harness): Promise<{ tickets: number; episodes: number; deliveries: number; outbox: number }> {
   return { tickets: await count(h, 'tickets'), episodes: await count(h, 'alert_episodes'), deliveries: await count(h, 'alert_deliveries'), outbox: await count(h, 'outbox') };
 }
 

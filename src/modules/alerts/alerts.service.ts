@@ -51,7 +51,9 @@ const DONE: readonly TicketState[] = ['resolved', 'closed', 'cancelled'];
 
 /**
  * Takes one payload's alerts in one transaction and returns what happened. Alerts are taken in
- * fingerprint order; the same alert twice in one payload counts once.
+ * fingerprint order; the same alert twice in one payload counts once. The reads and writes of the
+ * whole payload are batched (open episodes, deliveries, links); each new ticket is opened through
+ * tickets' front door.
  */
 export async function receiveAlerts(deps: AlertDeps, alerts: readonly IncomingAlert[]): Promise<AlertOutcome> {
   const now = deps.clock.now();
@@ -70,49 +72,66 @@ export async function receiveAlerts(deps: AlertDeps, alerts: readonly IncomingAl
       afterCreated: [],
       queued: () => {},
     };
+    const open = await store.openEpisodes(tx, ordered.map((a) => a.fingerprint));
+    // Each alert's idempotency key; the first of a key in this payload is the one taken.
+    const keyed = new Map<string, { alert: IncomingAlert; delivery: store.NewDelivery }>();
     for (const alert of ordered) {
-      const result = await receiveOne(deps, tx, ticketDeps, alert, now);
+      const delivery = { fingerprint: alert.fingerprint, status: alert.status, startsAt: alert.startsAt ?? impliedStart(alert, open.get(alert.fingerprint), now), source: alert.source, receivedAt: now };
+      const key = store.deliveryKey(delivery);
+      if (keyed.has(key)) outcome.duplicates++;
+      else keyed.set(key, { alert, delivery });
+    }
+    const fresh = await store.recordDeliveries(tx, [...keyed.values()].map((k) => k.delivery));
+    const links: { deliveryId: number; episodeId: number }[] = [];
+    const tickets: { episodeId: number; ticketId: number }[] = [];
+    for (const [key, { alert, delivery }] of keyed) {
+      const deliveryId = fresh.get(key);
+      if (deliveryId === undefined) {
+        outcome.duplicates++;
+        continue;
+      }
+      const result = await receiveOne(deps, tx, ticketDeps, alert, delivery.startsAt, open, now);
+      if (result.episodeId !== undefined) links.push({ deliveryId, episodeId: result.episodeId });
       if (result.kind === 'opened') {
         outcome.opened.push(result.ticket.key);
         created.push(result.ticket);
+        tickets.push({ episodeId: result.episodeId, ticketId: result.ticket.id });
       } else outcome[result.kind]++;
-      if (result.kind !== 'duplicates' && result.kind !== 'ignored') queued = true;
+      if (result.kind !== 'ignored') queued = true;
     }
+    await store.setEpisodeTickets(tx, tickets);
+    await store.linkDeliveries(tx, links);
   });
   if (queued) deps.queued();
   for (const ticket of created) for (const listener of deps.tickets.afterCreated ?? []) listener(ticket);
   return outcome;
 }
 
-type One = { kind: 'opened'; ticket: TicketWithCustomer } | { kind: 'repeated' | 'resolved' | 'duplicates' | 'ignored' };
+type One = { kind: 'opened'; ticket: TicketWithCustomer; episodeId: number } | { kind: 'repeated' | 'resolved' | 'ignored'; episodeId?: number };
 
-async function receiveOne(deps: AlertDeps, tx: Db, ticketDeps: TicketDeps, alert: IncomingAlert, now: Date): Promise<One> {
-  const open = await store.openEpisode(tx, alert.fingerprint);
-  const startsAt = alert.startsAt ?? impliedStart(alert, open, now);
-  const delivery = await store.recordDelivery(tx, { fingerprint: alert.fingerprint, status: alert.status, startsAt, source: alert.source, receivedAt: now });
-  if (delivery === undefined) return { kind: 'duplicates' };
-
+/** One alert never received before; `open` (the payload's open episodes) is kept up to date. */
+async function receiveOne(deps: AlertDeps, tx: Db, ticketDeps: TicketDeps, alert: IncomingAlert, startsAt: Date, open: Map<string, AlertEpisode>, now: Date): Promise<One> {
+  const current = open.get(alert.fingerprint);
   if (alert.status === 'resolved') {
     // Nothing open, or a late "resolved" of an earlier firing than the one the episode is in.
-    if (!open?.ticketId || open.startsAt.getTime() > startsAt.getTime()) return { kind: 'ignored' };
-    await store.linkDelivery(tx, delivery, open.id);
+    if (!current?.ticketId || current.startsAt.getTime() > startsAt.getTime()) return { kind: 'ignored' };
     const at = alert.endsAt ?? now;
-    await store.updateEpisode(tx, open.id, { status: 'resolved', monitoringResolvedAt: at, updatedAt: now });
-    const ticket = await getTicketById(deps.tickets, open.ticketId, tx);
+    await store.updateEpisode(tx, current.id, { status: 'resolved', monitoringResolvedAt: at, updatedAt: now });
+    open.set(alert.fingerprint, { ...current, status: 'resolved', monitoringResolvedAt: at, updatedAt: now });
+    const ticket = await getTicketById(deps.tickets, current.ticketId, tx);
     if (ticket) await deps.notify.resolved(tx, ticket, at);
-    return { kind: 'resolved' };
+    return { kind: 'resolved', episodeId: current.id };
   }
 
   let previous: TicketWithCustomer | undefined;
-  if (open?.ticketId) {
-    const ticket = (await getTicketById(deps.tickets, open.ticketId, tx))!;
+  if (current?.ticketId) {
+    const ticket = (await getTicketById(deps.tickets, current.ticketId, tx))!;
     if (!DONE.includes(ticket.state)) {
-      await repeat(deps, tx, open, ticket, alert, startsAt, now);
-      await store.linkDelivery(tx, delivery, open.id);
-      return { kind: 'repeated' };
+      open.set(alert.fingerprint, await repeat(deps, tx, current, ticket, alert, startsAt, now));
+      return { kind: 'repeated', episodeId: current.id };
     }
     // The engineer resolved it and the alert fired again: this episode ends, a new one links it.
-    await store.updateEpisode(tx, open.id, { endedAt: now, updatedAt: now });
+    await store.updateEpisode(tx, current.id, { endedAt: now, updatedAt: now });
     previous = ticket;
   }
 
@@ -133,10 +152,11 @@ async function receiveOne(deps: AlertDeps, tx: Db, ticketDeps: TicketDeps, alert
     // ticket, this firing is a repeat of it.
     const winner = (await store.openEpisode(tx, alert.fingerprint))!;
     const ticket = (await getTicketById(deps.tickets, winner.ticketId!, tx))!;
-    await repeat(deps, tx, winner, ticket, alert, startsAt, now);
-    return { kind: 'repeated' };
+    open.set(alert.fingerprint, await repeat(deps, tx, winner, ticket, alert, startsAt, now));
+    return { kind: 'repeated', episodeId: winner.id };
   }
   const withChannel = route.channel ? { ...ticketDeps, config: { ...ticketDeps.config, channels: { ...ticketDeps.config.channels, support: route.channel } } } : ticketDeps;
+  // No request key: the episode's unique key above is what keeps this ticket single.
   const ticket = await openTicket(
     withChannel,
     {
@@ -149,24 +169,24 @@ async function receiveOne(deps: AlertDeps, tx: Db, ticketDeps: TicketDeps, alert
       description: describeAlert(alert, deps.tr, { previousKey: previous?.key, max: TICKET_LIMITS.description }),
     },
     SYSTEM_ACTOR,
-    { requestKey: `alert:${episode.id}`, origin: { kind: 'alert' } },
+    { origin: { kind: 'alert' } },
   );
-  await store.updateEpisode(tx, episode.id, { ticketId: ticket.id });
-  await store.linkDelivery(tx, delivery, episode.id);
+  open.set(alert.fingerprint, { ...episode, ticketId: ticket.id });
   if (previous) await deps.notify.refired(tx, previous, ticket, alertTitle(alert, TICKET_LIMITS.title));
-  return { kind: 'opened', ticket };
+  return { kind: 'opened', ticket, episodeId: episode.id };
 }
 
-/** Counts a firing on an open ticket and notes it in the thread when a note is due. */
-async function repeat(deps: AlertDeps, tx: Db, open: AlertEpisode, ticket: TicketWithCustomer, alert: IncomingAlert, startsAt: Date, now: Date): Promise<void> {
+/** Counts a firing on an open ticket and notes it in the thread when a note is due; returns the episode as updated. */
+async function repeat(deps: AlertDeps, tx: Db, open: AlertEpisode, ticket: TicketWithCustomer, alert: IncomingAlert, startsAt: Date, now: Date): Promise<AlertEpisode> {
   const unreported = open.unreportedFirings + 1;
   const latest = startsAt.getTime() > open.startsAt.getTime() ? startsAt : open.startsAt;
+  let patch: Partial<AlertEpisode> = { status: 'firing', startsAt: latest, firings: open.firings + 1, unreportedFirings: unreported, updatedAt: now };
   if (noteDue(open.lastNoteAt, now, deps.config.alerts.repeat_note)) {
     await deps.notify.repeated(tx, ticket, { title: alertTitle(alert, TICKET_LIMITS.title), count: unreported, since: open.lastNoteAt ?? open.createdAt });
-    await store.updateEpisode(tx, open.id, { status: 'firing', startsAt: latest, firings: open.firings + 1, unreportedFirings: 0, lastNoteAt: now, updatedAt: now });
-  } else {
-    await store.updateEpisode(tx, open.id, { status: 'firing', startsAt: latest, firings: open.firings + 1, unreportedFirings: unreported, updatedAt: now });
+    patch = { ...patch, unreportedFirings: 0, lastNoteAt: now };
   }
+  await store.updateEpisode(tx, open.id, patch);
+  return { ...open, ...patch };
 }
 
 /**

@@ -1,5 +1,5 @@
 // Drizzle queries of the alerts module; the first argument is the db or an open transaction.
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { rows, type Db } from '../../platform/db.js';
 import { alertDeliveries, alertEpisodes, type AlertSource, type AlertStatus } from './alerts.table.js';
 
@@ -24,18 +24,54 @@ export async function openEpisode(tx: Db, fingerprint: string): Promise<AlertEpi
   return row;
 }
 
-/**
- * Records a notification; false when (fingerprint, status, startsAt) was received before — a retry
- * or a resent group — and nothing more should happen. A concurrent identical insert waits for the
- * first one's transaction and then finds the key taken.
- */
-export async function recordDelivery(tx: Db, d: { fingerprint: string; status: AlertStatus; startsAt: Date; source: AlertSource; receivedAt: Date }): Promise<number | undefined> {
-  const [row] = await tx.insert(alertDeliveries).values(d).onConflictDoNothing().returning({ id: alertDeliveries.id });
-  return row?.id;
+/** The open episodes of many fingerprints, locked for the transaction, by fingerprint. */
+export async function openEpisodes(tx: Db, fingerprints: readonly string[]): Promise<Map<string, AlertEpisode>> {
+  const out = new Map<string, AlertEpisode>();
+  if (fingerprints.length === 0) return out;
+  const found = await tx
+    .select()
+    .from(alertEpisodes)
+    .where(and(inArray(alertEpisodes.fingerprint, [...new Set(fingerprints)]), isNull(alertEpisodes.endedAt)))
+    .orderBy(alertEpisodes.fingerprint)
+    .for('update');
+  for (const e of found) out.set(e.fingerprint, e);
+  return out;
 }
 
-export async function linkDelivery(tx: Db, deliveryId: number, episodeId: number): Promise<void> {
-  await tx.update(alertDeliveries).set({ episodeId }).where(eq(alertDeliveries.id, deliveryId));
+export type NewDelivery = { fingerprint: string; status: AlertStatus; startsAt: Date; source: AlertSource; receivedAt: Date };
+/** The idempotency key of a delivery. */
+export const deliveryKey = (d: Pick<NewDelivery, 'fingerprint' | 'status' | 'startsAt'>) => `${d.fingerprint}|${d.status}|${d.startsAt.toISOString()}`;
+
+/**
+ * Records notifications in one statement and returns the ids of those never received before, by
+ * deliveryKey; a (fingerprint, status, startsAt) received before — a retry, a resent group — is
+ * left out, and nothing more should happen for it. A concurrent identical insert waits for the
+ * first one's transaction and then finds the key taken.
+ */
+export async function recordDeliveries(tx: Db, deliveries: readonly NewDelivery[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (deliveries.length === 0) return out;
+  const inserted = await tx
+    .insert(alertDeliveries)
+    .values([...deliveries])
+    .onConflictDoNothing()
+    .returning({ id: alertDeliveries.id, fingerprint: alertDeliveries.fingerprint, status: alertDeliveries.status, startsAt: alertDeliveries.startsAt });
+  for (const row of inserted) out.set(deliveryKey(row), row.id);
+  return out;
+}
+
+/** Links deliveries to their episodes, in one statement. */
+export async function linkDeliveries(tx: Db, links: readonly { deliveryId: number; episodeId: number }[]): Promise<void> {
+  if (links.length === 0) return;
+  const values = sql.join(links.map((l) => sql`(${l.deliveryId}::int, ${l.episodeId}::int)`), sql`, `);
+  await tx.execute(sql`update alert_deliveries d set episode_id = v.episode_id from (values ${values}) as v(id, episode_id) where d.id = v.id`);
+}
+
+/** Records the tickets new episodes opened, in one statement. */
+export async function setEpisodeTickets(tx: Db, links: readonly { episodeId: number; ticketId: number }[]): Promise<void> {
+  if (links.length === 0) return;
+  const values = sql.join(links.map((l) => sql`(${l.episodeId}::int, ${l.ticketId}::int)`), sql`, `);
+  await tx.execute(sql`update alert_episodes e set ticket_id = v.ticket_id from (values ${values}) as v(id, ticket_id) where e.id = v.id`);
 }
 
 /**
