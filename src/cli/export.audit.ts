@@ -84,9 +84,13 @@ export function auditQuery(range: { from: string; to: string }, zone: string): S
       from patrol_items i join patrol_runs r on r.id = i.run_id left join tickets it on it.id = i.ticket_id
       where i.recorded_at is not null
     union all
+    -- What monitoring reported (each distinct firing or recovery), under the ticket its alert opened.
+    select d.received_at, 12, d.id::bigint, case when tk.key is null then 'alert' else 'ticket' end, coalesce(tk.key, d.fingerprint), d.source, 'alert.' || d.status, 'ok', null, null, ae.alert_name
+      from alert_deliveries d left join alert_episodes ae on ae.id = d.episode_id left join tickets tk on tk.id = ae.ticket_id
+    union all
     -- The audit log: refusals, reads of full customer data, on-call cover and acknowledgements. A
     -- change's accepted steps are in change_events already (with their states), so not twice.
-    select a.at, 12, a.id::bigint,
+    select a.at, 13, a.id::bigint,
         case a.kind when 'visit' then 'visit_order' when 'kb' then 'kb_article' when 'patrol' then 'patrol_run'
           when 'oncall' then 'oncall_shift' when 'oncall-override' then 'oncall_shift' when 'oncall-handover' then 'oncall_handover'
           when 'oncall-page' then 'oncall_page' when 'daily' then 'daily_report' else a.kind end,

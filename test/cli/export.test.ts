@@ -1,7 +1,7 @@
 // `export audit` and the other exports, called in-process with a writable stream: every source of the
-// audit time line with its subject type and human id, the order by time across sources, the windows
-// (--month, --from/--to with and without an offset), RFC 4180 CSV with a BOM, the cursor's pages, and
-// bad flags that write nothing.
+// audit time line (monitoring's alerts too) with its subject type and human id, the order by time
+// across sources, the windows (--month, --from/--to with and without an offset), RFC 4180 CSV with a
+// BOM, the cursor's pages, and bad flags that write nothing.
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { patrolItems, patrolRuns } from '../../src/modules/patrols/patrols.table
 import { slaAlerts } from '../../src/modules/tickets/tickets.sla.table.js';
 import { ticketEvents, tickets } from '../../src/modules/tickets/tickets.table.js';
 import { visitEvents, visitOrders, visitSlaAlerts } from '../../src/modules/visits/visits.table.js';
+import { alertDeliveries, alertEpisodes } from '../../src/modules/alerts/alerts.table.js';
 import { auditLog } from '../../src/platform/audit.table.js';
 import { forEachPage } from '../../src/platform/db.js';
 import { openTestStore, storeName, type TestStore } from '../support/db.js';
@@ -107,6 +108,14 @@ describe(`export audit and the other exports (${storeName})`, () => {
       { at: sh('2026-11-03T09:02'), actor: 'U0EVE', action: 'ticket.assign', subject: `ticket:${t1!.id}`, outcome: 'refused' },
       { at: sh('2026-11-03T09:01'), actor: 'U0BOB', action: 'customer.phone.read', subject: `ticket:${t1!.id}`, outcome: 'ok' },
     ]);
+    const [episode] = await db
+      .insert(alertEpisodes)
+      .values({ fingerprint: 'fp1', source: 'alertmanager', ticketId: t1!.id, alertName: 'DiskFull', labels: {}, status: 'firing', startsAt: sh('2026-11-03T09:25'), createdAt: sh('2026-11-03T09:25'), updatedAt: sh('2026-11-03T09:25') })
+      .returning();
+    await db.insert(alertDeliveries).values([
+      { fingerprint: 'fp1', status: 'firing', startsAt: sh('2026-11-03T09:25'), source: 'alertmanager', episodeId: episode!.id, receivedAt: sh('2026-11-03T09:25') },
+      { fingerprint: 'fp2', status: 'resolved', startsAt: sh('2026-11-03T09:20'), source: 'grafana', receivedAt: sh('2026-11-03T09:26') },
+    ]);
     await db.insert(oncallNotes).values({ rotation: 'primary', handoverAt: sh('2026-11-03T09:00'), author: 'U0BOB', text: 'UPS 告警待跟进', createdAt: sh('2026-11-03T08:50'), updatedAt: sh('2026-11-03T09:12') });
     await db.insert(kbArticleVersions).values([
       { articleId: article!.id, version: 2, kind: 'edited', actor: 'U0BOB', at: sh('2026-11-03T09:08'), changes: [{ field: 'fix', from: 'a', to: 'b' }] },
@@ -159,6 +168,8 @@ describe(`export audit and the other exports (${storeName})`, () => {
       '2026-11-03T09:22:00.000+08:00 | kb_article | KB-1 | U0EVE | kb.edit | refused',
       '2026-11-03T09:23:00.000+08:00 | review | 2026-10 | U0EVE | review.post | refused',
       '2026-11-03T09:24:00.000+08:00 | daily_report | 2026-11-03 U0BOB | U0EVE | daily.problems | refused',
+      '2026-11-03T09:25:00.000+08:00 | ticket | OPS-2026-1 | alertmanager | alert.firing | ok',
+      '2026-11-03T09:26:00.000+08:00 | alert | fp2 | grafana | alert.resolved | ok',
     ]);
     const all = objects(header, rows);
     // The change's step once, from its own record (with its state), not again from the audit log.
@@ -189,9 +200,9 @@ describe(`export audit and the other exports (${storeName})`, () => {
     const window = await times({ from: '2026-11-03T09:05', to: '2026-11-03T09:08' });
     expect(window).toEqual(['2026-11-03T09:05:00.000+08:00', '2026-11-03T09:06:00.000+08:00', '2026-11-03T09:07:00.000+08:00']);
     expect(await times({ from: '2026-11-03T01:05:00Z', to: '2026-11-03 09:08' })).toEqual(window);
-    expect(await times({ from: '2026-11-03T09:24' })).toEqual(['2026-11-03T09:24:00.000+08:00']);
+    expect(await times({ from: '2026-11-03T09:25' })).toEqual(['2026-11-03T09:25:00.000+08:00', '2026-11-03T09:26:00.000+08:00']);
     expect(await times({ to: '2026-11-01' })).toEqual(['2026-10-31T23:59:00.000+08:00']);
-    expect((await times({})).length).toBe(28);
+    expect((await times({})).length).toBe(30);
     const tickets = await run(store, 'tickets', { from: '2026-11-01', to: '2026-11-02' });
     expect(tickets.rows.map((r) => r[0])).toEqual(['OPS-2026-3']);
     const changes = await run(store, 'changes', { month: '2026-11' });
