@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openTicket } from '../../src/modules/tickets/index.js';
 import { tickets } from '../../src/modules/tickets/tickets.table.js';
 import { ValidationError } from '../../src/platform/errors.js';
+import { validateView } from '../support/block-kit.js';
 import { storeName } from '../support/db.js';
 import { SUPPORT, useHarness, users } from '../support/harness.js';
 import { openTicketViaSlack, ticketFormValues } from '../support/tickets.js';
@@ -23,7 +24,9 @@ describe(`the customer's expected time (${storeName})`, () => {
   it('offers the quick choices next to a date and time picker in the form', async () => {
     await h.requester.command('/ticket', '', users.alice, { channelId: SUPPORT });
     await h.opsdesk.idle();
-    const blocks = h.slack.callsTo('views.open').at(-1)!.args.view.blocks as { block_id: string; optional?: boolean; element: { type: string; options?: { value: string; text: { text: string } }[] } }[];
+    const view = h.slack.callsTo('views.open').at(-1)!.args.view;
+    expect(validateView(view)).toEqual([]);
+    const blocks = view.blocks as { block_id: string; optional?: boolean; element: { type: string; options?: { value: string; text: { text: string } }[] } }[];
     const presets = blocks.find((b) => b.block_id === 'expected_preset')!;
     expect(presets.element.type).toBe('radio_buttons');
     expect(presets.element.options!.map((o) => [o.value, o.text.text])).toEqual([
