@@ -82,27 +82,19 @@ export const TEXT_WORDS = sql.raw(`string_to_array(btrim(search_text), ' ')`);
  */
 export async function searchCandidates(db: Db, form: string, opts: { limit: number }): Promise<(Article & { figures: MatchFigures })[]> {
   if (!form.trim() || candidateLookups(form).length === 0) return [];
-  return db.transaction(async (tx) => {
-    // Bitmap scans only: each lookup reads its words' index entries and then at most a few dozen
-    // rows. Left to itself the planner may walk the table newest first hoping the words are
-    // common together, which costs a full walk when they are common apart (POS · 黑屏).
-    await tx.execute(sql`select set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
-    const found = await searchQuery(tx, form, opts.limit);
-    // Back to the defaults for what else runs in an enclosing transaction (a hint's).
-    await tx.execute(sql`select set_config('enable_indexscan', 'on', true), set_config('enable_seqscan', 'on', true)`);
-    return found.map(({ article, ...f }) => ({
-      ...article,
-      figures: {
-        titleWord: Number(f.titleWord),
-        textWord: Number(f.textWord),
-        titleSimilarity: Number(f.titleSimilarity),
-        inTitle: !!f.inTitle,
-        inText: !!f.inText,
-        titleCoverage: coverage(form, article.titleSearch),
-        textCoverage: coverage(form, article.searchText),
-      },
-    }));
-  });
+  const found = await searchQuery(db, form, opts.limit);
+  return found.map(({ article, ...f }) => ({
+    ...article,
+    figures: {
+      titleWord: Number(f.titleWord),
+      textWord: Number(f.textWord),
+      titleSimilarity: Number(f.titleSimilarity),
+      inTitle: !!f.inTitle,
+      inText: !!f.inText,
+      titleCoverage: coverage(form, article.titleSearch),
+      textCoverage: coverage(form, article.searchText),
+    },
+  }));
 }
 
 /** The statement of `searchCandidates` (exported for the benchmark's EXPLAIN). */
@@ -110,16 +102,23 @@ export function searchQuery(db: Db, form: string, limit: number) {
   const q = form.trim();
   const phrase = phrasePattern(form);
   const perLookup = limit;
-  const lookups = candidateLookups(form).map(({ on, words, weight }) => {
+  const [all, ...others] = candidateLookups(form).map(({ on, words, weight }) => {
     const list = sql.join(
       words.map((w) => sql`${w}`),
       sql`, `,
     );
     // A lookup that fills its quota is of common words; one with few hits, of rare ones: weigh up to double.
-    const hits = sql`(select id from ${kbArticles} where retired_at is null and ${on === 'title' ? TITLE_WORDS : TEXT_WORDS} @> array[${list}]::text[] limit ${perLookup})`;
-    return sql`(select id, ${sql.raw(String(weight))} * (2 - count(*) over () / ${sql.raw(String(perLookup))}.0) as w from ${hits} h)`;
+    // A materialized CTE is planned for all its rows (the word index, unless the words are in most
+    // articles) and run only as far as the LIMIT reads it. With the LIMIT beside the condition the
+    // planner would rather walk the table hoping to meet `perLookup` matches early, which costs a
+    // full walk when the words are common apart but rare together (POS · 黑屏).
+    return sql`(with m as materialized (select id from ${kbArticles} where retired_at is null and ${on === 'title' ? TITLE_WORDS : TEXT_WORDS} @> array[${list}]::text[])
+      select id, ${sql.raw(String(weight))} * (2 - count(*) over () / ${sql.raw(String(perLookup))}.0) as w from (select id from m limit ${perLookup}) h)`;
   });
-  const best = sql`(select id from (${sql.join(lookups, sql` union all `)}) hits group by id order by sum(w) desc, id desc limit ${limit})`;
+  // When `limit` articles have every word in their title, the other lookups could only add weaker
+  // candidates: they are not run at all (a one-time filter on the first lookup's count).
+  const rest = others.map((lookup) => sql`(select id, w from ${lookup} l where (select count(*) from first) < ${limit})`);
+  const best = sql`(with first as materialized ${all!} select id from (select id, w from first ${rest.length ? sql` union all ${sql.join(rest, sql` union all `)}` : sql``}) hits group by id order by sum(w) desc, id desc limit ${limit})`;
   return db
     .select({
       article: kbArticles,
