@@ -33,6 +33,11 @@ const benches: Bench[] = [
     about: '/kb search over 100,000 generated articles (Chinese, English, mixed) in Postgres (SPEC §7: p95 under 50 ms), and hint precision/recall on the labelled set',
     run: async () => (await import('./kb/index.js')).runKbBench(),
   },
+  {
+    name: 'alerts',
+    about: 'POST /alerts/alertmanager with 1, 100 and 1,000 alerts in one payload against the real app on Postgres, time to HTTP 200 (SPEC §7: 100 alerts within 2 s)',
+    run: async () => (await import('./alerts/index.js')).runAlertsBench(),
+  },
 ];
 
 async function main(): Promise<void> {

@@ -46,6 +46,9 @@ export interface AlertOutcome {
   ignored: number;
 }
 
+/** Most new tickets of one payload whose after-commit listeners run at once. */
+const AFTER_COMMIT_MAX = 5;
+
 /** States in which the engineer is done with a ticket: the alert firing again opens a new one. */
 const DONE: readonly TicketState[] = ['resolved', 'closed', 'cancelled'];
 
@@ -103,7 +106,9 @@ export async function receiveAlerts(deps: AlertDeps, alerts: readonly IncomingAl
     await store.linkDeliveries(tx, links);
   });
   if (queued) deps.queued();
-  for (const ticket of created) for (const listener of deps.tickets.afterCreated ?? []) listener(ticket);
+  // After-commit work of new tickets (the kb hint) for a few; a storm's tickets keep their pending
+  // hint rows for the kb-hints job instead of taking every connection of the pool at once.
+  if (created.length <= AFTER_COMMIT_MAX) for (const ticket of created) for (const listener of deps.tickets.afterCreated ?? []) listener(ticket);
   return outcome;
 }
 
