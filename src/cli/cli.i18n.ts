@@ -26,7 +26,6 @@ const en = {
   'cli.demo_no_patrol': 'a patrol run (opsdesk.yml has no `patrols` checklist; opsdesk.demo.yml has one)',
   'cli.demo_no_rotation': 'an on-call handover (opsdesk.yml has no `oncall.rotations`; opsdesk.demo.yml has one)',
   'cli.demo_rotation_not_started': 'an on-call handover (the rotation "{name}" has had no handover yet: its `start` is in the future)',
-  'cli.demo_no_alerts': 'a ticket opened by a monitoring alert (this version has no alerts module yet)',
 } as const;
 
 const zhCN: Record<keyof typeof en, string> = {
@@ -53,7 +52,6 @@ const zhCN: Record<keyof typeof en, string> = {
   'cli.demo_no_patrol': '巡检记录（opsdesk.yml 中没有 `patrols` 巡检表；opsdesk.demo.yml 中有）',
   'cli.demo_no_rotation': '值班交接（opsdesk.yml 中没有 `oncall.rotations`；opsdesk.demo.yml 中有）',
   'cli.demo_rotation_not_started': '值班交接（轮班“{name}”尚未有过交接：其 `start` 在未来）',
-  'cli.demo_no_alerts': '由监控告警创建的工单（当前版本尚无告警模块）',
 };
 
 defineMessages('cli', en, zhCN);

@@ -6,8 +6,8 @@
 // tickets in every state, each with the customer's expected time, and SLA stages (one on time, one
 // warned, some breached); visit orders in every state, including a late notice and an order the
 // customer signed off on the sign-off page; an on-call handover and a patrol run with an abnormal
-// item (when opsdesk.yml has a rotation and a checklist: opsdesk.demo.yml has both); change requests
-// and knowledge-base articles.
+// item (when opsdesk.yml has a rotation and a checklist: opsdesk.demo.yml has both); change requests,
+// knowledge-base articles, and a ticket opened by a monitoring alert.
 //
 // Loaded once: the whole demo is one transaction that starts by looking for the audit row of an
 // earlier load (under an advisory lock, so two runs at once load it once); when there is one, it
@@ -33,6 +33,7 @@ import * as changes from '../modules/changes/index.js';
 import { computePendingHints, publishArticle } from '../modules/kb/index.js';
 import { claimRun, patrolRuns, runPatrolJob, submitRun } from '../modules/patrols/index.js';
 import { acknowledgeHandover, oncallHandovers, openHandovers } from '../modules/oncall/index.js';
+import { parseAlertPayload, receiveAlerts } from '../modules/alerts/index.js';
 
 export type DemoRole = 'supervisor' | 'dispatcher' | 'engineer';
 
@@ -167,6 +168,7 @@ function inOneTransaction(s: Services): Services {
     patrols: Object.freeze({ ...s.patrols, tickets: ticketDeps }),
     changes: changeDeps,
     oncall: Object.freeze({ ...s.oncall, tickets: ticketDeps, changes: changeDeps }),
+    alerts: Object.freeze({ ...s.alerts, tickets: ticketDeps }),
   });
 }
 
@@ -176,7 +178,7 @@ async function loadDemo(s: Services, clock: ManualClock, now: Date, team: Return
   const { sup, desk, engineers } = team;
   const eng = (i: number) => engineers[i % engineers.length]!;
   const skipped: { key: MessageKey; params?: Params }[] = [];
-  const counts: Record<string, number> = { customers: 0, tickets: 0, 'visit orders': 0, 'change requests': 0, 'KB articles': 0, 'patrol runs': 0, handovers: 0 };
+  const counts: Record<string, number> = { customers: 0, tickets: 0, alerts: 0, 'visit orders': 0, 'change requests': 0, 'KB articles': 0, 'patrol runs': 0, handovers: 0 };
 
   // Customers: the customers module has no use case for a whole customer record, so a plain insert.
   at(24 * 7);
@@ -401,8 +403,25 @@ async function loadDemo(s: Services, clock: ManualClock, now: Date, team: Return
     }
   }
 
-  // Alert-opened tickets come with the alerts module, which this version does not have yet.
-  skipped.push({ key: 'cli.demo_no_alerts' });
+  // ── A ticket opened by monitoring: Alertmanager's webhook, as POST /alerts/alertmanager takes it ──
+  at(3);
+  const alert = parseAlertPayload('alertmanager', {
+    version: '4',
+    status: 'firing',
+    receiver: 'opsdesk',
+    alerts: [
+      {
+        status: 'firing',
+        labels: { alertname: 'NodeFilesystemSpaceLow', instance: 'store-sh-01:9100', mountpoint: '/var', severity: 'critical' },
+        annotations: { summary: '门店服务器磁盘空间不足（上海漕溪北路店）', description: '/var 分区可用空间低于 5%。' },
+        startsAt: time(3.1).toISOString(),
+        generatorURL: 'http://prometheus.example.com/graph?g0.expr=node_filesystem_avail_bytes',
+      },
+    ],
+  });
+  const alerted = await receiveAlerts(s.alerts, alert);
+  counts.tickets! += alerted.opened.length;
+  counts.alerts = alerted.opened.length;
 
   // ── SLA stages as of now: the sweep records (and queues) the warnings and breaches due ───────
   clock.set(now);
