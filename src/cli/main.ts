@@ -211,7 +211,7 @@ async function seedCommand(store: Store, config: Config, logger: Logger, clock: 
     return 0;
   }
   io.stdout.write(`${say('cli.demo_loaded', { summary: Object.entries(result.counts).map(([what, n]) => `${n} ${what}`).join(', ') })}\n`);
-  io.stdout.write(`${say('cli.demo_team', { people: result.team.map((p) => `${p.id} ${p.name}`).join(', ') })}\n`);
+  io.stdout.write(`${say('cli.demo_team', { people: result.team.map((p) => (p.name === p.id ? p.id : `${p.id} ${p.name}`)).join(', ') })}\n`);
   for (const s of result.skipped) io.stdout.write(`${say('cli.demo_skipped', { what: say(s.key, s.params) })}\n`);
   return 0;
 }
