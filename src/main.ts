@@ -6,7 +6,7 @@ import { EnvError, loadEnv, requireSlackCredentials } from './config/env.js';
 import { startOpsdesk } from './app.js';
 import { openStore } from './platform/db.js';
 import { keepServing } from './platform/last-resort.js';
-import { createLogger } from './platform/logger.js';
+import { createLogger, flushLogSync } from './platform/logger.js';
 import { lockDataDir, StoreBusyError } from './platform/store-lock.js';
 
 /** Prints one line (or a few, one per problem) and exits non-zero: no stack trace for user errors. */
@@ -62,6 +62,8 @@ async function main(): Promise<void> {
     await store.close();
     release();
     logger.info('stopped');
+    // The logger batches its lines; exit would flush them too, but the last ones matter most.
+    flushLogSync(logger);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

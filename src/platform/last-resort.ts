@@ -9,16 +9,19 @@
 // would take the replicas down one after another. Continuing is safe for the data: each state
 // change is one database transaction with its outbox rows, committed or rolled back as a whole,
 // so an error escaping a callback cannot leave a half-written change behind; what lives in memory
-// is caches, counters and timers. The log line (error level, `lastResort: true`) is the alarm.
-import { errorFields, type Logger } from './logger.js';
+// is caches, counters and timers. The log line (error level, `lastResort: true`) is the alarm, and
+// it is written out at once (the logger batches its lines), in case it is the last one.
+import { errorFields, flushLogSync, type Logger } from './logger.js';
 
 /** Installs the handlers on `proc` (the process); returns a function that removes them. */
 export function keepServing(proc: NodeJS.EventEmitter, logger: Logger): () => void {
   const onException = (err: unknown, origin?: string) => {
     logger.error({ error: errorFields(err), origin: origin ?? 'uncaughtException', lastResort: true }, 'uncaught exception; opsdesk keeps serving');
+    flushLogSync(logger);
   };
   const onRejection = (reason: unknown) => {
     logger.error({ error: errorFields(reason), origin: 'unhandledRejection', lastResort: true }, 'unhandled promise rejection; opsdesk keeps serving');
+    flushLogSync(logger);
   };
   proc.on('uncaughtException', onException);
   proc.on('unhandledRejection', onRejection);

@@ -1,7 +1,11 @@
 // The process's last resort (src/platform/last-resort.ts): an uncaught exception or an unhandled
 // rejection is logged as one JSON line, without the error's enumerable fields, and nothing exits.
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { keepServing } from '../../src/platform/last-resort.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -28,5 +32,27 @@ describe('keepServing', () => {
     remove();
     expect(proc.listenerCount('uncaughtException')).toBe(0);
     expect(proc.listenerCount('unhandledRejection')).toBe(0);
+  });
+
+  it('writes its line out at once even when the logger batches its writes, as the app\'s does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsdesk-last-resort-'));
+    try {
+      const file = join(dir, 'app.log');
+      // Lines gathered into 4 KB batches, as the app's stdout destination does (src/platform/logger.ts);
+      // a batch is written synchronously here, so the file can be read at once.
+      const destination = pino.destination({ dest: file, sync: true, minLength: 4096 });
+      const logger = createLogger({ level: 'info', destination });
+      const proc = new EventEmitter();
+      keepServing(proc, logger);
+      logger.info('an ordinary line, still in the batch');
+      expect(readFileSync(file, 'utf8')).toBe('');
+      proc.emit('uncaughtException', new Error('the last thing that happened'), 'uncaughtException');
+      const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; lastResort?: boolean });
+      expect(lines.map((l) => l.msg)).toEqual(['an ordinary line, still in the batch', 'uncaught exception; opsdesk keeps serving']);
+      expect(lines[1]!.lastResort).toBe(true);
+      destination.destroy();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
