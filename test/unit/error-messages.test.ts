@@ -136,6 +136,10 @@ describe('every message a user can be shown', () => {
     expect(sites.length).toBeGreaterThan(300);
     expect(sites.some((s) => s.keys.includes('review.no_channel') && s.where.startsWith('src/modules/reviews/daily.service.ts'))).toBe(true);
     expect(sites.some((s) => s.keys.includes('cli.bad_at'))).toBe(true);
+    // The params are read too: most sites are checked, and a known one with exactly its names.
+    expect(sites.filter((s) => !s.opaque && s.params && s.params.size > 0).length).toBeGreaterThan(150);
+    const taken = sites.find((s) => s.keys.includes('ticket.already_taken') && s.where.includes('tickets.service.ts'));
+    expect([...(taken?.params ?? [])].sort()).toEqual(['key', 'user']);
   });
 
   it('names a key that exists in English and in Chinese', () => {
