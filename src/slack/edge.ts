@@ -31,7 +31,8 @@ export function mediaType(contentType: string | string[] | undefined): MediaType
  * verifying, and so do we). Nothing else in such a body is ever read.
  */
 export function isSslCheck(media: MediaType, raw: string): boolean {
-  return media === 'form' && raw.length < 4096 && parseQuery(raw).ssl_check === '1';
+  // Only a body that names the field is parsed: every other form post is parsed once, at the edge.
+  return media === 'form' && raw.length < 4096 && (raw.startsWith('ssl_check=') || raw.includes('&ssl_check=')) && parseQuery(raw).ssl_check === '1';
 }
 
 // ── limits: Slack's documented maxima, with room to spare; anything longer is not from Slack ──

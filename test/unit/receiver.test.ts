@@ -68,6 +68,19 @@ describe('signature and replay window', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('401 for a signature of another version, shape or case, or one cut short, and Bolt never sees it', async () => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const good = signature(SECRET, Number(ts), command);
+    const hex = good.slice(3);
+    for (const sig of [`v1=${hex}`, hex, `v0=${hex.toUpperCase()}`, `v0=${hex.slice(0, -2)}`, `v0=${hex}00`, `v0=${'z'.repeat(64)}`, 'v0=']) {
+      const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: { 'content-type': FORM, 'x-slack-request-timestamp': ts, 'x-slack-signature': sig }, body: command });
+      expect(res.status, sig).toBe(401);
+    }
+    expect(seen).toHaveLength(0);
+    const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: { 'content-type': FORM, 'x-slack-request-timestamp': ts, 'x-slack-signature': good }, body: command });
+    expect(res.status).toBe(200);
+  });
+
   it('takes a request signed 4 minutes ago', async () => {
     expect((await post(command, { offsetSec: -240 })).status).toBe(200);
     expect(seen).toHaveLength(1);
