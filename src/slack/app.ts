@@ -28,7 +28,8 @@ export interface SlackAppOptions {
 function boltLogger(logger: Logger) {
   const child = logger.child({ component: 'bolt' });
   return {
-    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
+    // Bolt logs a few debug lines per request: not even joined unless debug is on.
+    debug: (...msg: unknown[]) => void (child.isLevelEnabled('debug') && child.debug(msg.map(String).join(' '))),
     info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
     warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
     error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
@@ -60,7 +61,10 @@ export function createSlackApp(opts: SlackAppOptions): App {
     }
     return { botToken: opts.botToken, ...identity };
   };
-  const common = { authorize, clientOptions, logger: boltLogger(opts.logger) };
+  // No conversation store: opsdesk keeps its state in the database and never reads
+  // context.conversation, and Bolt's in-memory store builds (and throws away) an Error with a stack
+  // trace for every request from a conversation it has nothing for — before the ack.
+  const common = { authorize, clientOptions, logger: boltLogger(opts.logger), convoStore: false as const };
   if (opts.appToken) {
     // Bolt's Socket Mode receiver, each message checked at the edge first (socket.ts).
     const receiver = checkedSocketModeReceiver({ appToken: opts.appToken, logger: opts.logger, boltLogger: common.logger, routes: opts.routes, port: opts.port });
@@ -71,8 +75,10 @@ export function createSlackApp(opts: SlackAppOptions): App {
 }
 
 /** Starts the app; in HTTP mode resolves with the port actually bound (0 picks a free one). */
-export async function startSlackApp(app: App, port: number): Promise<number> {
-  const server = (await app.start(port)) as unknown as Server | undefined;
+export async function startSlackApp(app: App, port: number, host?: string): Promise<number> {
+  // App.start hands its arguments to our receiver's start(port, host); Bolt types the second as HTTPS options.
+  const start = app.start.bind(app) as (...args: unknown[]) => Promise<unknown>;
+  const server = (await (host ? start(port, host) : start(port))) as Server | undefined;
   const address = server?.address?.() as AddressInfo | null | undefined;
   return address?.port ?? port;
 }

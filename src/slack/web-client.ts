@@ -10,9 +10,12 @@
 // after its ack (the `/ticket` form: 64 % of the bytes allocated) — and that work shares the CPU with
 // the next acks. The methods that carry Block Kit accept a JSON body
 // (Authorization header, `application/json`), so those go out as one JSON.stringify and come back as
-// one JSON.parse; every other method (and any call with binary data) takes the client's own path.
+// one JSON.parse, over node's http client (postOnce); every other method (and any call with binary
+// data) takes the client's own path.
 // Errors are the client's own classes (WebAPIPlatformError, WebAPIRequestError, WebAPIHTTPError,
 // WebAPIRateLimitedError), so callers and the outbox classify them as before.
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import {
   type Logger as WebApiLogger,
   LogLevel,
@@ -158,7 +161,7 @@ export class SlackWebClient extends WebClient {
       if (key === 'token') auth = typeof v === 'string' ? v : auth;
       else if (v !== undefined && v !== null) args[key] = v;
     }
-    // Bytes, not a string: fetch would copy a string body to well-formed UTF-16, then encode it.
+    // Bytes, written as they are.
     const body = Buffer.from(toJson(args));
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', 'user-agent': USER_AGENT };
     if (auth) headers.authorization = `Bearer ${auth}`;
@@ -177,44 +180,31 @@ export class SlackWebClient extends WebClient {
   }
 
   private async jsonAttempt(method: string, headers: Record<string, string>, body: Buffer): Promise<WebAPICallResult> {
-    // The attempt's deadline (the answer and its body), as AbortSignal.timeout gives it but with a
-    // timer cleared when the answer is in: AbortSignal.timeout leaves a weakly held timer behind per
-    // call that fires (or is finalised) ten seconds later, several times the cost of the call's own timer.
-    const timeout = this.json.timeout;
-    const abort = timeout > 0 ? new AbortController() : undefined;
-    const timer = abort ? setTimeout(() => abort.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeout) : undefined;
-    timer?.unref();
-    try {
-      return await this.jsonExchange(method, headers, body, abort?.signal);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async jsonExchange(method: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal | undefined): Promise<WebAPICallResult> {
     const url = `${this.json.url}${method}`;
-    let response: Response;
+    let answer: RawAnswer;
     try {
-      response = await fetch(url, { method: 'POST', headers, body, redirect: 'error', signal });
+      answer = await postOnce(url, headers, body, this.json.timeout);
     } catch (err) {
       throw new WebAPIRequestError(err instanceof Error ? err : new Error(String(err)));
     }
-    if (response.status === 429) {
-      const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
-      await response.body?.cancel();
+    const header = (name: string): string | undefined => {
+      const v = answer.headers[name];
+      return Array.isArray(v) ? v.join(', ') : v;
+    };
+    if (answer.status === 429) {
+      const retryAfter = Number.parseInt(header('retry-after') ?? '', 10);
       // As the client does: a 429 without a usable Retry-After is not retried.
-      if (Number.isNaN(retryAfter)) throw new Error(`Retry header did not contain a valid timeout (url: ${url}, retry-after header: ${response.headers.get('retry-after')})`);
+      if (Number.isNaN(retryAfter)) throw new Error(`Retry header did not contain a valid timeout (url: ${url}, retry-after header: ${header('retry-after') ?? null})`);
       const limited = new WebAPIRateLimitedError(retryAfter);
       if (this.json.rejectRateLimited) throw limited;
       throw new RetryAfter(retryAfter, limited);
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (err) {
-      throw new WebAPIRequestError(err instanceof Error ? err : new Error(String(err)));
+    if (answer.status !== 200) {
+      const headersOut: Record<string, string> = {};
+      for (const name of Object.keys(answer.headers)) headersOut[name] = header(name) ?? '';
+      throw new WebAPIHTTPError(answer.status, answer.statusText, headersOut, answer.text);
     }
-    if (response.status !== 200) throw new WebAPIHTTPError(response.status, response.statusText, Object.fromEntries(response.headers.entries()), text);
+    const { text } = answer;
     let result: WebAPICallResult;
     try {
       result = VIEW_METHODS.has(method) ? (echoedView(text) ?? JSON.parse(text)) : JSON.parse(text);
@@ -222,13 +212,76 @@ export class SlackWebClient extends WebClient {
       result = { ok: false, error: text } as WebAPICallResult;
     }
     result.response_metadata ??= {};
-    const scopes = response.headers.get('x-oauth-scopes');
-    if (scopes !== null) result.response_metadata.scopes = scopes.trim().split(/\s*,\s*/);
-    const accepted = response.headers.get('x-accepted-oauth-scopes');
-    if (accepted !== null) result.response_metadata.acceptedScopes = accepted.trim().split(/\s*,\s*/);
+    const scopes = header('x-oauth-scopes');
+    if (scopes !== undefined) result.response_metadata.scopes = scopes.trim().split(/\s*,\s*/);
+    const accepted = header('x-accepted-oauth-scopes');
+    if (accepted !== undefined) result.response_metadata.acceptedScopes = accepted.trim().split(/\s*,\s*/);
     if (!result.ok) throw new WebAPIPlatformError(result as WebAPICallResult & { error: string });
     return result;
   }
+}
+
+/** An HTTP answer, read whole. */
+interface RawAnswer {
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * Keep-alive connections to the Web API, shared by every client of the process. One idle for 4 s
+ * is closed (as fetch's own pool does): a server may close it any moment after that (node's
+ * default is 5 s), and a request sent on a connection just closed fails without reaching it.
+ */
+const KEEP_ALIVE = { keepAlive: true, timeout: 4_000 };
+const AGENTS = { http: new HttpAgent(KEEP_ALIVE), https: new HttpsAgent(KEEP_ALIVE) };
+
+/**
+ * One POST with node's http client. Not fetch: fetch's WHATWG plumbing (a Request, a Headers
+ * object, a ReadableStream for each body and each answer, an AbortSignal) cost several times the
+ * request itself — a seventh of the CPU of the `/ticket` form path, all of it sharing the CPU with
+ * the next acks. `timeoutMs` bounds the whole exchange, the answer's body included (0: none). A
+ * redirect is not followed (Slack's API answers none; a 3xx is an HTTP error).
+ */
+function postOnce(url: string, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<RawAnswer> {
+  return new Promise<RawAnswer>((resolve, reject) => {
+    const target = new URL(url);
+    const https = target.protocol === 'https:';
+    if (!https && target.protocol !== 'http:') return reject(new Error(`unsupported protocol ${target.protocol}`));
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(err);
+    };
+    const req = (https ? httpsRequest : httpRequest)(
+      target,
+      { method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, agent: https ? AGENTS.https : AGENTS.http },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
+        res.on('aborted', () => fail(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' })));
+        res.on('end', () => {
+          if (settled) return;
+          if (!res.complete) return fail(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' }));
+          settled = true;
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      },
+    );
+    req.on('error', fail);
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => fail(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
+      timer.unref();
+    }
+    req.end(body);
+  });
 }
 
 const VIEW_METHODS = new Set(['views.open', 'views.push', 'views.update', 'views.publish']);
