@@ -182,6 +182,27 @@ describe(`alerts service (${storeName})`, () => {
     }
   });
 
+  it('takes a payload in one transaction: a failure on one alert keeps nothing of the payload', async () => {
+    const before = await written(h);
+    let opened = 0;
+    const failing: AlertDeps = {
+      ...deps(),
+      tickets: {
+        ...deps().tickets,
+        onCreated: [
+          ...deps().tickets.onCreated,
+          async () => {
+            if (++opened === 3) throw new Error('the store went away');
+          },
+        ],
+      },
+    };
+    await expect(receive('alertmanager', amPayload(manyAlerts(5, '2026-11-25T01:30:00Z', { job: 'tx' }, 't')), failing)).rejects.toThrow('the store went away');
+    expect(await written(h)).toEqual(before);
+    // Sent again once the store is back: all five, once.
+    expect((await receive('alertmanager', amPayload(manyAlerts(5, '2026-11-25T01:30:00Z', { job: 'tx' }, 't')))).opened).toHaveLength(5);
+  });
+
   it('refuses a second open episode for a fingerprint in the database itself', async () => {
     const fp = 'uq00000000000001';
     await receive('alertmanager', amPayload([{ labels: { alertname: 'U' }, startsAt: '2026-11-25T01:00:00Z', fingerprint: fp }]));

@@ -61,8 +61,8 @@ export function amPayload(alerts: AmAlert[], status: 'firing' | 'resolved' = 'fi
 }
 
 /** `n` distinct firing alerts ("NodeDown" on host-0 … host-(n-1)). */
-export const manyAlerts = (n: number, startsAt = '2026-11-25T01:59:00Z', extra: Record<string, string> = {}): AmAlert[] =>
-  Array.from({ length: n }, (_, i) => ({ labels: { alertname: 'NodeDown', instance: `host-${i}`, job: 'node', ...extra }, startsAt, fingerprint: `f${String(i).padStart(15, '0')}` }));
+export const manyAlerts = (n: number, startsAt = '2026-11-25T01:59:00Z', extra: Record<string, string> = {}, prefix = 'f'): AmAlert[] =>
+  Array.from({ length: n }, (_, i) => ({ labels: { alertname: 'NodeDown', instance: `host-${i}`, job: 'node', ...extra }, startsAt, fingerprint: `${prefix}${String(i).padStart(15, '0')}` }));
 
 export const count = async (h: Harness, table: 'tickets' | 'alert_episodes' | 'alert_deliveries' | 'outbox') =>
   (await rows<{ n: number }>(h.store.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;

@@ -57,7 +57,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A sender that gives up mid-body: nothing to take, nobody to answer.
+    req.on('error', () => reject(new Refused(400, 'invalid_request', 'the request body was interrupted')));
   });
 }
 
