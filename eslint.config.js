@@ -39,6 +39,13 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The sandbox page: plain browser JavaScript, served as is (no build step).
+    files: ['src/sandbox/page/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(['window', 'document', 'localStorage', 'fetch', 'EventSource', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'Node'].map((g) => [g, 'readonly'])),
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

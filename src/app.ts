@@ -16,7 +16,7 @@ import type { ListenerDeps } from './slack/deps.js';
 import { InFlight, requestLog } from './slack/middleware.js';
 import { SlackRouter } from './slack/router.js';
 import { SlackWebClient, webClientOptions } from './slack/web-client.js';
-import type { App } from '@slack/bolt';
+import type { App, CustomRoute } from '@slack/bolt';
 import { buildServices, POSTED_HOOKS, type Services } from './services.js';
 import { openTicketsBySla, registerTicketListeners, ticketsHomeSection, type TicketDeps } from './modules/tickets/index.js';
 import { registerVisitListeners, visitRoutes, visitsHomeSection } from './modules/visits/index.js';
@@ -34,6 +34,10 @@ export interface OpsdeskOptions {
   logger: Logger;
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
   port: number;
+  /** Listen on this address only (the sandbox: 127.0.0.1); default every interface. */
+  host?: string;
+  /** More HTTP routes on the same server (the sandbox's page). */
+  routes?: CustomRoute[];
   clock?: Clock;
   /** Outbox poll interval when nobody kicks the worker. */
   outboxPollMs?: number;
@@ -112,6 +116,7 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
       }),
       ...visitRoutes(services.visits, logger),
       ...alertRoutes(services.alerts, opts.alertsToken, logger),
+      ...(opts.routes ?? []),
     ],
   });
   app.use(requestLog(logger, inFlight));
@@ -136,7 +141,7 @@ export async function startOpsdesk(opts: OpsdeskOptions): Promise<Opsdesk> {
   });
 
   router.mount();
-  const port = await startSlackApp(app, opts.port);
+  const port = await startSlackApp(app, opts.port, opts.host);
   worker.start();
   const scheduler = opts.scheduler === false ? undefined : startScheduler(services);
   let stopped: Promise<void> | undefined;

@@ -8,6 +8,7 @@ import { openStore } from './platform/db.js';
 import { keepServing } from './platform/last-resort.js';
 import { createLogger, flushLogSync } from './platform/logger.js';
 import { lockDataDir, StoreBusyError } from './platform/store-lock.js';
+import { runSandbox } from './sandbox-main.js';
 
 /** Prints one line (or a few, one per problem) and exits non-zero: no stack trace for user errors. */
 function die(message: string): never {
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
   let env, config, slack;
   try {
     env = loadEnv();
+    // No workspace yet: the sandbox, a local Slack in the browser (never in production, where the
+    // missing token stops the start below and names SLACK_BOT_TOKEN).
+    if (!env.slackBotToken && process.env.NODE_ENV !== 'production') return runSandbox(env, createLogger({ level: env.logLevel }), die);
     slack = requireSlackCredentials(env);
     config = loadConfig(env);
   } catch (err) {

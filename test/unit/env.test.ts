@@ -249,8 +249,9 @@ describe('the real entry point (node --import tsx src/main.ts)', () => {
   };
   const FAKE_SLACK = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdefgh12345678' };
 
-  it('refuses to start without Slack tokens, naming both variables and printing no stack trace', () => {
-    const r = start({});
+  it('in production, refuses to start without Slack tokens, naming both variables and printing no stack trace', () => {
+    // Outside production no token means the sandbox (test/sandbox/sandbox.process.test.ts).
+    const r = start({ NODE_ENV: 'production' });
     expect(r.signal).toBeNull();
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('SLACK_BOT_TOKEN');

@@ -1,0 +1,68 @@
+// The sandbox page in a real Chromium (test/support/browser.ts): the real app against the local
+// Slack, the demo loaded, driven only through the page's accessible names, as a newcomer would.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { silentLogger } from '../../src/platform/logger.js';
+import { startSandboxApp } from '../../src/sandbox-main.js';
+import { launchChromium } from '../support/browser.js';
+import { openTestStore, storeName, type TestStore } from '../support/db.js';
+
+describe(`the sandbox page in Chromium (${storeName})`, () => {
+  let store: TestStore;
+  let sandbox: Awaited<ReturnType<typeof startSandboxApp>>;
+  let browser: Browser;
+  let page: Page;
+  /** Script errors on the page: every test ends with none. */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    sandbox = await startSandboxApp({ store, logger: silentLogger, port: 0, tickMs: 0, outboxPollMs: 25 });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } })).newPage();
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    await page.goto(`http://127.0.0.1:${sandbox.port}/sandbox`);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+    await store?.dispose();
+  });
+
+  afterEach(() => expect(pageErrors).toEqual([]));
+
+  it('opens #support, runs /ticket, shows the field error, then the new ticket', async () => {
+    await page.getByRole('button', { name: '#support', exact: true }).click();
+    await expect(page.getByRole('heading', { name: '#support' }).isVisible()).resolves.toBe(true);
+    // The demo is there: tickets in #support, as articles.
+    await page.getByRole('article').first().waitFor();
+    const message = page.getByRole('textbox', { name: 'Message' });
+    await message.fill('/ticket');
+    await message.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'New ticket' });
+    await dialog.waitFor();
+    await dialog.getByLabel('…or a new customer').fill('Sandbox Bakery');
+    await dialog.getByLabel('Site / store').fill('Main street');
+    await dialog.getByLabel('Caller name').fill('Mei Lin');
+    await dialog.getByLabel('Caller phone').fill('12');
+    await dialog.getByLabel('Product').selectOption({ index: 1 });
+    await dialog.getByLabel('Category').selectOption({ index: 1 });
+    await dialog.getByLabel('Title', { exact: true }).fill('Card reader <b>offline</b>');
+    await dialog.getByLabel('Description').fill('The card reader at till 2 shows *no network*.');
+    await dialog.getByRole('radio').first().check();
+    await dialog.getByRole('button', { name: 'Open ticket' }).click();
+    // Slack's response_action: errors, shown on the field; nothing opened.
+    const error = dialog.getByText('That is not a phone number');
+    await error.waitFor();
+    await expect(dialog.getByLabel('Caller phone').getAttribute('aria-describedby')).resolves.toContain('error');
+    expect(await page.getByRole('article').filter({ hasText: 'Card reader' }).count()).toBe(0);
+
+    await dialog.getByLabel('Caller phone').fill('138 1234 5678');
+    await dialog.getByRole('button', { name: 'Open ticket' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const ticket = page.getByRole('article').filter({ hasText: 'Card reader <b>offline</b>' });
+    await ticket.first().waitFor({ timeout: 15_000 });
+    // Escaped, never markup: the title's tags are text, no <b> element came from it.
+    expect(await ticket.first().locator('b', { hasText: 'offline' }).count()).toBe(0);
+  }, 120_000);
+});
