@@ -47,10 +47,12 @@ describe(`opsdesk command line (${storeName})`, () => {
   }, 300_000); // four processes, each starting tsx and opening the store
 
   it('runs a job as of a given time, and running it again for the same time changes nothing', async () => {
-    const first = await runCli(['job', 'ticket-autoclose', '--at', '2099-01-01T00:00:00Z'], env);
+    // Without a token too: the demo's queued messages stay for the app instead of a paced minute here.
+    const noToken = { ...env, SLACK_BOT_TOKEN: undefined };
+    const first = await runCli(['job', 'ticket-autoclose', '--at', '2099-01-01T00:00:00Z'], noToken);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('{"closed":3}'); // the demo's three resolved tickets
-    const again = await runCli(['job', 'ticket-autoclose', '--at', '2099-01-01T00:00:00Z'], env);
+    const again = await runCli(['job', 'ticket-autoclose', '--at', '2099-01-01T00:00:00Z'], noToken);
     expect(again.stdout).toContain('{"closed":0}');
   });
 
