@@ -65,4 +65,35 @@ describe(`the sandbox page in Chromium (${storeName})`, () => {
     // Escaped, never markup: the title's tags are text, no <b> element came from it.
     expect(await ticket.first().locator('b', { hasText: 'offline' }).count()).toBe(0);
   }, 120_000);
+
+  it('acting as an engineer, takes the ticket; the clock brings the SLA warning to its thread and the breach to #escalation', async () => {
+    await page.getByRole('combobox', { name: 'Acting as' }).selectOption({ label: 'Li Wei 李伟' });
+    const ticket = page.getByRole('article').filter({ hasText: 'Card reader <b>offline</b>' }).first();
+    await ticket.getByRole('button', { name: 'Take', exact: true }).click();
+    await ticket.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
+    const thread = page.getByRole('complementary', { name: 'Thread' });
+    await thread.getByText('took the ticket').first().waitFor();
+
+    const clock = page.getByRole('region', { name: 'Clock' });
+    const before = await clock.locator('time').getAttribute('datetime');
+    await clock.getByRole('button', { name: '+1 day' }).click();
+    await thread.getByText('has used 75% of its resolution time').first().waitFor({ timeout: 60_000 });
+    // The page follows the slots as they run (sandbox time is each slot's minute meanwhile), then a day on.
+    await expect.poll(async () => new Date((await clock.locator('time').getAttribute('datetime'))!).getTime() - new Date(before!).getTime(), { timeout: 60_000 }).toBeGreaterThanOrEqual(24 * 3_600_000);
+    await expect(clock.getByRole('button', { name: '+15 min' }).isEnabled()).resolves.toBe(true);
+    // P3 is due 24 h after it was opened: a quarter of an hour more and it is breached.
+    await clock.getByRole('button', { name: '+15 min' }).click();
+    await thread.getByText('resolution target breached').first().waitFor({ timeout: 60_000 });
+
+    await page.getByRole('button', { name: '#escalation', exact: true }).click();
+    const breach = page.getByRole('article').filter({ hasText: 'Card reader' }).filter({ hasText: 'breached its resolution target' });
+    await breach.first().waitFor();
+  }, 180_000);
+
+  it('opens the acting user\'s Home tab', async () => {
+    await page.getByRole('button', { name: 'Home', exact: true }).click();
+    await page.getByRole('heading', { name: 'Home', exact: true }).waitFor();
+    await page.locator('#feed').getByRole('button', { name: 'New ticket' }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Message' }).isVisible()).toBe(false);
+  }, 60_000);
 });

@@ -13,8 +13,14 @@ export function el(tag, attrs = {}, children = []) {
   return node;
 }
 
-/** Slack escapes &, < and > in message text; undo that for display (as text, never markup). */
-const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const EMOJI = {
+  red_circle: '🔴', large_orange_circle: '🟠', large_yellow_circle: '🟡', large_blue_circle: '🔵', large_green_circle: '🟢', white_circle: '⚪',
+  warning: '⚠️', rotating_light: '🚨', white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', hourglass: '⌛', hourglass_flowing_sand: '⏳',
+  bell: '🔔', pushpin: '📌', telephone_receiver: '📞', clipboard: '📋', wrench: '🔧', calendar: '📅', memo: '📝', lock: '🔒', link: '🔗',
+  arrows_counterclockwise: '🔄', information_source: 'ℹ️', no_entry: '⛔', construction: '🚧', truck: '🚚', house: '🏠', chart_with_upwards_trend: '📈',
+};
+/** Slack escapes &, < and > in message text; undo that for display (as text, never markup). Known :emoji: codes become emoji. */
+const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] ?? m);
 const SAFE_URL = /^(https?:|mailto:)/i;
 
 /** mrkdwn to nodes: *bold*, _italic_, ~strike~, `code`, ```pre```, <url|text>, <@U…>, <#C…>, <!here>. */
