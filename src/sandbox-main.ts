@@ -92,7 +92,7 @@ export async function runSandbox(env: Env, logger: Logger, die: (message: string
   const sandbox = await startSandboxApp({ store, logger, port: env.port, publicUrl: env.publicUrl, locale: env.localeDefault, tz: env.tzDefault });
   process.stdout.write(
     `opsdesk sandbox: open ${sandbox.url} — the real app in a local Slack on this machine (nothing is sent to Slack)\n` +
-      'To connect a real workspace: create the Slack app from manifest.yml, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (README "Connect to Slack"), and start again.\n',
+      'To connect a real workspace: create the Slack app from manifest.yml, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (README "Install the Slack app"), and start again.\n',
   );
   let stopping = false;
   const shutdown = async () => {
