@@ -1,11 +1,20 @@
 // The sandbox page in a real Chromium (test/support/browser.ts): the real app against the local
 // Slack, the demo loaded, driven only through the page's accessible names, as a newcomer would.
+import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { silentLogger } from '../../src/platform/logger.js';
 import { startSandboxApp } from '../../src/sandbox-main.js';
 import { launchChromium } from '../support/browser.js';
 import { openTestStore, storeName, type TestStore } from '../support/db.js';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 
 describe(`the sandbox page in Chromium (${storeName})`, () => {
   let store: TestStore;
@@ -17,7 +26,8 @@ describe(`the sandbox page in Chromium (${storeName})`, () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    sandbox = await startSandboxApp({ store, logger: silentLogger, port: 0, tickMs: 0, outboxPollMs: 25 });
+    // A fixed port, so the customer links the app hands out (PUBLIC_URL) point at it.
+    sandbox = await startSandboxApp({ store, logger: silentLogger, port: await freePort(), tickMs: 0, outboxPollMs: 25 });
     browser = await launchChromium();
     page = await (await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } })).newPage();
     page.on('pageerror', (err) => pageErrors.push(String(err)));
@@ -96,4 +106,37 @@ describe(`the sandbox page in Chromium (${storeName})`, () => {
     await page.locator('#feed').getByRole('button', { name: 'New ticket' }).waitFor();
     expect(await page.getByRole('textbox', { name: 'Message' }).isVisible()).toBe(false);
   }, 60_000);
+
+  it('takes a visit order with Accept in #dispatch, and the customer signs off on the page the DM links to', async () => {
+    await page.getByRole('combobox', { name: 'Acting as' }).selectOption({ label: 'Li Wei 李伟' });
+    await page.getByRole('button', { name: '#dispatch', exact: true }).click();
+    const order = page.getByRole('article').filter({ has: page.getByRole('button', { name: 'Accept', exact: true }) }).first();
+    const title = (await order.getByRole('heading').first().textContent())!;
+    await order.getByRole('button', { name: 'Accept', exact: true }).click();
+    const accepted = page.getByRole('article').filter({ hasText: title }).first();
+    await expect.poll(() => accepted.getByRole('button', { name: 'Accept', exact: true }).count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => accepted.textContent(), { timeout: 15_000 }).toContain('Li Wei');
+
+    // The demo's completed order: its engineer got the customer's sign-off link by DM.
+    const links: Array<{ user: string; url: string }> = [];
+    for (const m of sandbox.local.emulator.messages.values()) {
+      const url = /<(http[^\s>|]+\/visit\/signoff\/[^\s>|]+)/.exec(m.text ?? '')?.[1];
+      if (url && m.channel.startsWith('D')) links.push({ user: `U${m.channel.slice(1)}`, url });
+    }
+    let open: { user: string; url: string } | undefined;
+    for (const l of links) if ((await fetch(l.url.replace('localhost', '127.0.0.1'))).status === 200) open = l;
+    expect(open).toBeDefined();
+    const engineer = (await page.getByRole('combobox', { name: 'Acting as' }).locator(`option[value="${open!.user}"]`).textContent())!;
+    await page.getByRole('combobox', { name: 'Acting as' }).selectOption({ label: engineer });
+    await page.getByRole('navigation').getByRole('button', { name: 'opsdesk', exact: true }).click();
+    const link = page.locator(`article a[href="${open!.url}"]`).first();
+    const [customer] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+    await customer.waitForLoadState();
+    await expect.poll(() => customer.locator('h1').textContent()).toBe('Confirm the service visit');
+    await customer.fill('#name', 'Wang Li');
+    await customer.click('label[for="rating-5"]');
+    await Promise.all([customer.waitForLoadState('load'), customer.click('button[type="submit"]')]);
+    await expect.poll(() => customer.locator('h1').textContent()).toBe('Thank you!');
+    await customer.close();
+  }, 180_000);
 });
