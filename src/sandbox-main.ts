@@ -3,6 +3,7 @@
 // DEMO_TEAM, plus an admin), with the whole demo loaded on first start.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import { startOpsdesk, type Opsdesk } from './app.js';
 import { DEMO_TEAM, seedDemo } from './cli/seed-demo.js';
@@ -14,6 +15,13 @@ import { lockDataDir, StoreBusyError } from './platform/store-lock.js';
 import { startSandbox, type Sandbox, type SandboxUser } from './sandbox/index.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../opsdesk.demo.yml', import.meta.url));
+const MANIFEST = fileURLToPath(new URL('../manifest.yml', import.meta.url));
+
+/** The slash commands manifest.yml gives the app, as Slack's client knows them. */
+function manifestCommands(): string[] {
+  const manifest = parse(readFileSync(MANIFEST, 'utf8')) as { features?: { slash_commands?: Array<{ command?: string }> } };
+  return (manifest.features?.slash_commands ?? []).map((c) => String(c.command ?? '').toLowerCase()).filter(Boolean);
+}
 /** The demo team has no admin; the sandbox adds one so every role can be tried. */
 const ADMIN = { id: 'U0DEMOADM1', name: { en: 'Sun Hao', 'zh-CN': '孙浩' } };
 /** Who reads opsdesk in Chinese: the page and their messages follow it. */
@@ -52,6 +60,7 @@ export async function startSandboxApp(o: SandboxAppOptions): Promise<Sandbox & {
     port: o.port,
     config,
     users,
+    commands: manifestCommands(),
     wall: o.wall,
     tickMs: o.tickMs,
     async startApp(a) {

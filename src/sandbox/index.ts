@@ -42,6 +42,8 @@ export interface SandboxOptions {
   /** The sandbox team's opsdesk.yml (its channels and roles) and the people one can act as. */
   config: Config;
   users: SandboxUser[];
+  /** The slash commands of the app's manifest. */
+  commands: string[];
   startApp(o: StartAppOptions): Promise<SandboxApp>;
   /** Loads the demo data on the first start. */
   seed(): Promise<unknown>;
@@ -78,7 +80,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   let port = opts.port;
   const signingSecret = randomBytes(24).toString('hex');
-  const act = interactions(local, { appUrl: () => `http://${HOST}:${port}`, signingSecret, now: () => clock.now().getTime(), team });
+  const act = interactions(local, { appUrl: () => `http://${HOST}:${port}`, signingSecret, now: () => clock.now().getTime(), team, commands: opts.commands });
   const run: { slots?: SlotRunner } = {};
   const advance = async (minutes: number) => {
     clock.offsetMs += minutes * 60_000;

@@ -45,6 +45,8 @@ export interface InteractionOptions {
   signingSecret: string;
   now: () => number;
   team: Team;
+  /** The app's slash commands (manifest.yml): the Slack client refuses any other. */
+  commands: string[];
 }
 
 export function interactions(local: LocalSlack, o: InteractionOptions): Interaction {
@@ -108,6 +110,7 @@ export function interactions(local: LocalSlack, o: InteractionOptions): Interact
         local.changed({ kind: 'channel', channel });
         return { ok: true };
       }
+      if (!o.commands.includes(m[1]!.toLowerCase())) return { ok: false, error: `${m[1]} is not a valid command (this app has ${o.commands.join(', ')})` };
       const form = new URLSearchParams({
         token: 'sandbox', team_id: emu.teamId, team_domain: team.domain, channel_id: channel, channel_name: channelName(channel) ?? 'directmessage',
         user_id: user, user_name: userName(user), command: m[1]!.toLowerCase(), text: m[2]!, api_app_id: 'AFAKEAPP1', is_enterprise_install: 'false',
