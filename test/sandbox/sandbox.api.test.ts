@@ -16,7 +16,7 @@ describe(`the sandbox's HTTP side (${storeName})`, () => {
   const base = () => `http://127.0.0.1:${sandbox.port}`;
   const post = (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json', 'x-opsdesk-sandbox': '1' }) =>
     fetch(`${base()}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  const state = async (user: string, channel = SUPPORT) => (await fetch(`${base()}/sandbox/api/state?user=${user}&channel=${channel}`)).json();
+  const state = async (user: string, channel = SUPPORT): Promise<any> => (await fetch(`${base()}/sandbox/api/state?user=${user}&channel=${channel}`)).json();
 
   beforeAll(async () => {
     store = await openTestStore();
