@@ -17,10 +17,14 @@ import { startSandbox, type Sandbox, type SandboxUser } from './sandbox/index.js
 const DEMO_CONFIG = fileURLToPath(new URL('../opsdesk.demo.yml', import.meta.url));
 const MANIFEST = fileURLToPath(new URL('../manifest.yml', import.meta.url));
 
-/** The slash commands manifest.yml gives the app, as Slack's client knows them. */
-function manifestCommands(): string[] {
-  const manifest = parse(readFileSync(MANIFEST, 'utf8')) as { features?: { slash_commands?: Array<{ command?: string }> } };
-  return (manifest.features?.slash_commands ?? []).map((c) => String(c.command ?? '').toLowerCase()).filter(Boolean);
+/** The slash commands and message shortcuts manifest.yml gives the app, as Slack's client knows them. */
+function fromManifest(): { commands: string[]; shortcuts: Array<{ callbackId: string; name: string }> } {
+  type Manifest = { features?: { slash_commands?: Array<{ command?: string }>; shortcuts?: Array<{ type?: string; name?: string; callback_id?: string }> } };
+  const manifest = parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
+  return {
+    commands: (manifest.features?.slash_commands ?? []).map((c) => String(c.command ?? '').toLowerCase()).filter(Boolean),
+    shortcuts: (manifest.features?.shortcuts ?? []).filter((x) => x.type === 'message' && x.callback_id).map((x) => ({ callbackId: x.callback_id!, name: x.name ?? x.callback_id! })),
+  };
 }
 /** The demo team has no admin; the sandbox adds one so every role can be tried. */
 const ADMIN = { id: 'U0DEMOADM1', name: { en: 'Sun Hao', 'zh-CN': '孙浩' } };
@@ -60,7 +64,7 @@ export async function startSandboxApp(o: SandboxAppOptions): Promise<Sandbox & {
     port: o.port,
     config,
     users,
-    commands: manifestCommands(),
+    ...fromManifest(),
     wall: o.wall,
     tickMs: o.tickMs,
     async startApp(a) {

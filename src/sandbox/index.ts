@@ -44,6 +44,8 @@ export interface SandboxOptions {
   users: SandboxUser[];
   /** The slash commands of the app's manifest. */
   commands: string[];
+  /** Its message shortcuts (callback id and name). */
+  shortcuts: Array<{ callbackId: string; name: string }>;
   startApp(o: StartAppOptions): Promise<SandboxApp>;
   /** Loads the demo data on the first start. */
   seed(): Promise<unknown>;
@@ -89,7 +91,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     local.store.setState('slots.last', run.slots!.last.toISOString());
     return ran;
   };
-  const routes = sandboxRoutes(local, act, { clockNow: () => clock.now(), timezone: config.timezone, advance }, team);
+  const routes = sandboxRoutes(local, act, { clockNow: () => clock.now(), timezone: config.timezone, advance, shortcuts: opts.shortcuts }, team);
   const app = await opts.startApp({ config, clock, slack: { botToken: local.emulator.token, signingSecret, apiUrl: local.emulator.url }, host: HOST, port: opts.port, routes });
   port = app.port;
 

@@ -21,6 +21,7 @@ export interface SandboxControls {
   clockNow(): Date;
   timezone: string;
   advance(minutes: number): Promise<number>;
+  shortcuts: Array<{ callbackId: string; name: string }>;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
@@ -76,6 +77,7 @@ export function sandboxRoutes(local: LocalSlack, act: Interaction, ctl: SandboxC
       modal: local.topView(user) ?? null,
       modalDepth: stack.length,
       home: emu.homeViews.get(user) ?? null,
+      shortcuts: ctl.shortcuts,
     };
   }
 
@@ -135,7 +137,11 @@ export function sandboxRoutes(local: LocalSlack, act: Interaction, ctl: SandboxC
     post('/sandbox/api/close', async (b) => act.closeView(b.user, String(b.viewId))),
     post('/sandbox/api/options', async (b) => ({ options: await act.options(b.user, String(b.viewId), String(b.blockId), String(b.actionId), String(b.value ?? '')) })),
     post('/sandbox/api/home', async (b) => act.openHome(b.user)),
-    post('/sandbox/api/shortcut', async (b) => act.shortcut(b.user, String(b.callbackId), String(b.channel), String(b.ts))),
+    post('/sandbox/api/shortcut', async (b) => {
+      if (!ctl.shortcuts.some((x) => x.callbackId === b.callbackId)) return { ok: false, error: 'not a message shortcut of this app' };
+      await act.shortcut(b.user, String(b.callbackId), String(b.channel), String(b.ts));
+      return { ok: true };
+    }),
     post('/sandbox/api/clock', async (b) => {
       const minutes = Number(b.minutes);
       if (![15, 60, 1440].includes(minutes)) return { ok: false, error: 'advance by 15, 60 or 1440 minutes' };

@@ -100,6 +100,22 @@ describe(`the sandbox page in Chromium (${storeName})`, () => {
     await breach.first().waitFor();
   }, 180_000);
 
+  it('posts a person\'s message, and its message shortcut "Open ticket" opens the form; the close button closes it', async () => {
+    await page.getByRole('button', { name: '#support', exact: true }).click();
+    const message = page.getByRole('textbox', { name: 'Message' });
+    await message.fill('The printer on floor 3 is jammed again');
+    await message.press('Enter');
+    const mine = page.getByRole('article').filter({ hasText: 'The printer on floor 3 is jammed again' }).first();
+    await mine.waitFor();
+    expect(await mine.textContent()).toContain('Li Wei 李伟');
+    await mine.getByRole('combobox', { name: 'Message shortcuts' }).selectOption({ label: 'Open ticket' });
+    const dialog = page.getByRole('dialog', { name: 'New ticket' });
+    await dialog.waitFor();
+    await expect(dialog.getByLabel('Description').inputValue()).resolves.toContain('The printer on floor 3 is jammed again');
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }, 60_000);
+
   it('opens the acting user\'s Home tab', async () => {
     await page.getByRole('button', { name: 'Home', exact: true }).click();
     await page.getByRole('heading', { name: 'Home', exact: true }).waitFor();

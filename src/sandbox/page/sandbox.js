@@ -5,7 +5,7 @@ import { blocks, el, mrkdwn } from './blocks.js';
 
 const ZH = {
   'Acting as': '当前身份', Channels: '频道', 'Direct messages': '私信', Home: '主页', Reply: '回复', 'Only visible to you': '仅你可见',
-  'Reply in thread': '在话题中回复', Thread: '话题', 'Close thread': '关闭话题', 'More actions': '更多操作', sandbox: '沙盒', '(optional)': '（选填）',
+  'Reply in thread': '在话题中回复', Thread: '话题', 'Close thread': '关闭话题', 'More actions': '更多操作', sandbox: '沙盒', '(optional)': '（选填）', 'Message shortcuts': '消息快捷操作',
   Cancel: '取消', Confirm: '确认', 'Message, or a command such as /ticket': '输入消息，或 /ticket 等命令', edited: '已编辑',
 };
 const S = { user: localStorage.getItem('sandbox.user') ?? '', place: JSON.parse(localStorage.getItem('sandbox.place') ?? '{"kind":"channel"}'), thread: null, data: null, modalKey: '', errors: {} };
@@ -98,6 +98,14 @@ function message(m, inChannel) {
   const body = m.blocks?.length ? el('div', {}, blocks(m.blocks, ctx)) : mrkdwn(m.text, ctx);
   const parts = [meta, body];
   if (m.ephemeral) parts.unshift(el('div', { class: 'only-you' }, [t('Only visible to you')]));
+  if (!m.ephemeral && S.data.shortcuts?.length) {
+    const menu = el('select', { 'aria-label': t('Message shortcuts'), class: 'shortcuts' }, [el('option', { value: '' }, ['⋯']), ...S.data.shortcuts.map((x) => el('option', { value: x.callbackId }, [x.name]))]);
+    menu.addEventListener('change', () => {
+      if (menu.value) api('shortcut', { callbackId: menu.value, channel, ts: m.ts });
+      menu.value = '';
+    });
+    meta.append(' ', menu);
+  }
   if (inChannel && !m.ephemeral) {
     const label = m.replyCount === 0 ? t('Reply') : S.data.me.locale === 'zh-CN' ? `${m.replyCount} 条回复` : `${m.replyCount} ${m.replyCount === 1 ? 'reply' : 'replies'}`;
     const b = el('button', { type: 'button', class: 'link' }, [label]);
