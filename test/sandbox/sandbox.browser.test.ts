@@ -116,6 +116,22 @@ describe(`the sandbox page in Chromium (${storeName})`, () => {
     await dialog.waitFor({ state: 'detached' });
   }, 60_000);
 
+  it('renders mrkdwn faithfully and safely: formatting and https links yes, markup and javascript: links never', async () => {
+    const message = page.getByRole('textbox', { name: 'Message' });
+    await message.fill('*bold* _it_ `code` <https://example.com/x|a site> <javascript:alert(1)|click me> <img src=x onerror=alert(1)> <@U0DEMOSUP1>');
+    await message.press('Enter');
+    const msg = page.getByRole('article').filter({ hasText: 'a site' }).last();
+    await msg.waitFor();
+    expect(await msg.locator('b', { hasText: 'bold' }).count()).toBe(1);
+    expect(await msg.locator('i', { hasText: 'it' }).count()).toBe(1);
+    expect(await msg.locator('code', { hasText: 'code' }).count()).toBe(1);
+    expect(await msg.getByRole('link', { name: 'a site' }).getAttribute('href')).toBe('https://example.com/x');
+    expect(await msg.locator('a[href^="javascript:"]').count()).toBe(0);
+    expect(await msg.locator('img').count()).toBe(0);
+    expect(await msg.textContent()).toContain('click me');
+    expect(await msg.textContent()).toContain('@Zhou Min 周敏');
+  }, 60_000);
+
   it('opens the acting user\'s Home tab', async () => {
     await page.getByRole('button', { name: 'Home', exact: true }).click();
     await page.getByRole('heading', { name: 'Home', exact: true }).waitFor();
