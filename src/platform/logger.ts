@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -18,7 +18,7 @@ function stdoutDestination() {
  * JSON lines on stdout (batched, see stdoutDestination). Tokens, secrets and phone numbers are
  * redacted by key wherever they appear, and request bodies are never logged.
  */
-export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream | DestinationStream } = {}): Logger {
   return pino(
     {
       level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
