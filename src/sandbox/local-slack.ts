@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Db } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
-import { startFakeSlack, type FakeSlack, type FakeUserProfile } from './emulator.js';
+import { startFakeSlack, type FakeSlack, type FakeUserProfile, type StoredMessage } from './emulator.js';
 import { SandboxStore } from './state.js';
 import type { SlackCall } from './wire.js';
 
@@ -24,10 +24,12 @@ export class LocalSlack extends EventEmitter {
   /** Each user's open modals, root first (view ids). */
   readonly stacks = new Map<string, string[]>();
   private readonly triggers = new Map<string, { user: string; at: number }>();
+  private lastMicros = 0;
 
   private constructor(
     readonly emulator: FakeSlack,
     readonly store: SandboxStore,
+    private readonly now: () => number,
   ) {
     super();
   }
@@ -47,7 +49,7 @@ export class LocalSlack extends EventEmitter {
       firstId: Date.now(),
       onCall: (call) => ref.self?.mirror(call),
     });
-    const self = (ref.self = new LocalSlack(emulator, store));
+    const self = (ref.self = new LocalSlack(emulator, store, opts.now));
     for (const m of snapshot.messages) emulator.messages.set(`${m.channel}/${m.ts}`, m);
     emulator.ephemerals.push(...snapshot.ephemerals);
     const open: Array<{ user: string; id: string; pos: number }> = [];
@@ -55,6 +57,9 @@ export class LocalSlack extends EventEmitter {
       if (v.kind === 'home' && v.userId) emulator.homeViews.set(v.userId, v.body);
       if (v.kind === 'modal') emulator.views.set(v.id, v.body);
       if (v.kind === 'modal' && v.userId && v.stackPos !== null) open.push({ user: v.userId, id: v.id, pos: v.stackPos });
+    }
+    for (const [key, value] of Object.entries(snapshot.state)) {
+      if (key.startsWith('file:')) emulator.uploads.set(key.slice(5), Buffer.from(String(value), 'base64'));
     }
     for (const o of open.sort((a, b) => a.pos - b.pos)) self.stacks.set(o.user, [...(self.stacks.get(o.user) ?? []), o.id]);
     return self;
@@ -120,6 +125,8 @@ export class LocalSlack extends EventEmitter {
       case 'views.push':
       case 'views.update':
         return this.mirrorModal(call.method, a, r.view);
+      case 'files.completeUploadExternal':
+        return this.mirrorFiles(a);
       case 'views.publish':
         this.store.saveView({ id: r.view.id, kind: 'home', userId: a.user_id, body: r.view, stackPos: null });
         return this.changed({ kind: 'user', user: a.user_id });
@@ -140,6 +147,26 @@ export class LocalSlack extends EventEmitter {
     const pos = this.stacks.get(user)!.indexOf(view.id);
     this.store.saveView({ id: view.id, kind: 'modal', userId: user, body: view, stackPos: pos < 0 ? null : pos });
     this.changed({ kind: 'user', user });
+  }
+
+  /** A completed upload shared to a channel is a message with the file, as Slack shows it. */
+  private mirrorFiles(a: Record<string, any>): void {
+    if (typeof a.channel_id !== 'string') return;
+    const files = (a.files as Array<{ id: string; title?: string }>).filter((f) => this.emulator.uploads.has(f.id));
+    for (const f of files) this.store.setState(`file:${f.id}`, this.emulator.uploads.get(f.id)!.toString('base64'));
+    this.lastMicros = Math.max(Math.floor(this.now()) * 1000 + 700, this.lastMicros + 1);
+    const ts = `${Math.floor(this.lastMicros / 1e6)}.${String(this.lastMicros % 1e6).padStart(6, '0')}`;
+    const m: StoredMessage = {
+      channel: a.channel_id, ts, text: a.initial_comment ?? '',
+      blocks: [
+        ...(a.initial_comment ? [{ type: 'section', text: { type: 'mrkdwn', text: a.initial_comment } }] : []),
+        ...files.map((f) => ({ type: 'image', image_url: `/sandbox/files/${encodeURIComponent(f.id)}`, alt_text: f.title ?? f.id, ...(f.title ? { title: { type: 'plain_text', text: f.title } } : {}) })),
+      ],
+      ...(a.thread_ts ? { thread_ts: String(a.thread_ts) } : {}),
+    };
+    this.emulator.messages.set(`${m.channel}/${m.ts}`, m);
+    this.store.saveMessage(m);
+    this.changed({ kind: 'channel', channel: m.channel });
   }
 
   private ownerOf(viewId: string): string | undefined {

@@ -112,6 +112,16 @@ export function sandboxRoutes(local: LocalSlack, act: Interaction, ctl: SandboxC
       },
     },
     {
+      path: '/sandbox/files/:id',
+      method: ['GET'],
+      handler: async (r: IncomingMessage, res: ServerResponse) => {
+        const bytes = emu.uploads.get((r as ParamsIncomingMessage).params?.id ?? '');
+        if (!bytes) return send(res, 404, { ok: false, error: 'file_not_found' });
+        const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+        send(res, 200, bytes, png ? 'image/png' : 'application/octet-stream');
+      },
+    },
+    {
       path: '/sandbox/api/state',
       method: ['GET'],
       handler: async (req: IncomingMessage, res: ServerResponse) => {

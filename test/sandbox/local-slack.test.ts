@@ -84,4 +84,25 @@ describe(`the sandbox's local Slack in the store (${storeName})`, () => {
       await s.close();
     }
   });
+
+  it('shows a file shared to a channel (the review chart) as a message with the image, also after a restart', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('chart')]);
+    const first = await start();
+    const web = client(first);
+    await web.filesUploadV2({ channel_id: CHANNEL, file: png, filename: 'review.png', title: 'November review', initial_comment: 'Monthly review' });
+    const shared = first.emulator.inChannel(CHANNEL).at(-1)!;
+    expect(shared.text).toBe('Monthly review');
+    const image = shared.blocks!.find((b) => b.type === 'image');
+    expect(image).toMatchObject({ alt_text: 'November review', title: { type: 'plain_text', text: 'November review' } });
+    const fileId = decodeURIComponent(String(image.image_url).replace('/sandbox/files/', ''));
+    expect(first.emulator.uploads.get(fileId)).toEqual(png);
+    await first.close();
+    const second = await start();
+    try {
+      expect(second.emulator.uploads.get(fileId)).toEqual(png);
+      expect(second.emulator.inChannel(CHANNEL).at(-1)!.blocks).toEqual(shared.blocks);
+    } finally {
+      await second.close();
+    }
+  });
 });

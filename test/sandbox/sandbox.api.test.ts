@@ -57,6 +57,8 @@ describe(`the sandbox's HTTP side (${storeName})`, () => {
     expect(await stranger.json()).toEqual({ ok: false, error: 'unknown user' });
     const badJson = await fetch(`${base()}/sandbox/api/send`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-opsdesk-sandbox': '1' }, body: '{not json' });
     expect(badJson.status).toBe(400);
+    const noFile = await fetch(`${base()}/sandbox/files/F0NOSUCHFILE`);
+    expect([noFile.status, await noFile.json()]).toEqual([404, { ok: false, error: 'file_not_found' }]);
     const clock = await post('/sandbox/api/clock', { minutes: 7 });
     expect(await clock.json()).toEqual({ ok: false, error: 'advance by 15, 60 or 1440 minutes' });
     const noCommand = await post('/sandbox/api/send', { user: ENGINEER, channel: SUPPORT, text: '/nosuchcommand' });
